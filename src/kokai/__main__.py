@@ -1,0 +1,5 @@
+import sys
+
+from kokai.cli import main
+
+sys.exit(main())

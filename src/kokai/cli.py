@@ -1,0 +1,299 @@
+"""The ``kokai`` command. Each sub-command is a thin shell over a service function."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_INPUT = 2  # the input was refused
+EXIT_CHECKS = 3  # a check failed
+
+
+def _setup(db: str | None) -> None:
+    if db:
+        os.environ["KOKAI_DATABASE_URL"] = db
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kokai.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=verbosity, interactive=False)
+
+
+def _require_schema() -> None:
+    from django.db import connection
+
+    if "ledger_journalentry" not in connection.introspection.table_names():
+        raise SystemExit("データベースが初期化されていません。先に `kokai init --lg-code 390003 --name 高知県` を実行してください")
+
+
+def _lg(code: str | None):
+    from kokai.ledger.models import LocalGovernment
+
+    _require_schema()
+    qs = LocalGovernment.objects.all()
+    if code:
+        lg = qs.filter(lg_code=code).first()
+        if lg is None:
+            raise SystemExit(f"団体コード {code} は登録されていません。`kokai init` で登録してください")
+        return lg
+    found = list(qs[:2])
+    if not found:
+        raise SystemExit("団体が登録されていません。`kokai init --lg-code 390003 --name 高知県` を実行してください")
+    if len(found) > 1:
+        raise SystemExit("複数の団体が登録されています。--lg で団体コードを指定してください")
+    return found[0]
+
+
+def _print_issues(exc) -> int:
+    print(f"取り込めませんでした（{len(exc.issues)}件の問題）。データベースは変更していません。", file=sys.stderr)
+    for issue in exc.issues[:200]:
+        print(f"  {issue}", file=sys.stderr)
+    if len(exc.issues) > 200:
+        print(f"  …ほか{len(exc.issues) - 200}件", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def cmd_init(args) -> int:
+    _migrate()
+    from kokai.ledger.masters import register
+
+    lg = register(lg_code=args.lg_code, name=args.name, population=args.population)
+    print(f"団体 {lg.lg_code} {lg.name} を登録し、標準の勘定科目を読み込みました。")
+    return 0
+
+
+def cmd_fund(args) -> int:
+    from kokai.ledger.masters import add_fund
+    from kokai.ledger.models import Fund
+
+    lg = _lg(args.lg)
+    if args.fund_cmd == "add":
+        scope = {"general": Fund.GENERAL, "whole": Fund.WHOLE}[args.scope]
+        f = add_fund(lg=lg, code=args.code, name=args.name, scope=scope)
+        print(f"会計区分 {f.code} {f.name}（{f.get_scope_display()}）を登録しました。")
+    else:
+        for f in Fund.objects.filter(lg=lg).order_by("code"):
+            print(f"{f.code}\t{f.name}\t{f.get_scope_display()}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from kokai.core.issues import InputRejected
+    from kokai.ledger.imports import import_journals, import_opening
+
+    lg = _lg(args.lg)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"ファイル {path} が見つかりません", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        if args.what == "journals":
+            result = import_journals(lg=lg, path=path)
+        else:
+            result = import_opening(lg=lg, path=path, fiscal_year=args.year, fund=args.fund)
+    except InputRejected as exc:
+        return _print_issues(exc)
+    print(result.summary())
+    return 0
+
+
+def cmd_statements(args) -> int:
+    from kokai.core.statements import as_json
+    from kokai.ledger.reporting import statements_for
+
+    lg = _lg(args.lg)
+    st, checks = statements_for(lg=lg, fiscal_year=args.year)
+    if args.format == "json":
+        text = json.dumps(as_json(st, [c.as_json() for c in checks]), ensure_ascii=False, indent=1)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+        return 0
+    from kokai.report.xlsx import write_statements
+
+    out = Path(args.out or f"statements-{lg.lg_code}-{args.year}.xlsx")
+    write_statements(out, st, checks, lg_name=lg.name, unit=args.unit, rounding=args.rounding)
+    print(f"{out} を作成しました（表示単位: {args.unit}）。")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from kokai.ledger.reporting import statements_for
+
+    lg = _lg(args.lg)
+    _st, checks = statements_for(lg=lg, fiscal_year=args.year)
+    for c in checks:
+        print(c)
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(checks) - len(failed)}/{len(checks)} 件のチェックが一致しました。")
+    return EXIT_CHECKS if failed else 0
+
+
+def cmd_reverse(args) -> int:
+    from kokai.ledger.masters import chart_for
+    from kokai.ledger.posting import reverse_entry
+
+    lg = _lg(args.lg)
+    date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    try:
+        rev = reverse_entry(
+            lg=lg, fiscal_year=args.year, voucher_no=args.voucher, fund_code=args.fund, date=date,
+            chart=chart_for(lg), reason=args.reason or "",
+        )
+    except Exception as exc:  # shown to the user as is; the transaction rolled back
+        print(f"取り消せませんでした: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"伝票 {args.voucher} の逆仕訳 {rev.voucher_no} を転記しました。")
+    return 0
+
+
+def cmd_user(args) -> int:
+    import getpass
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    _require_schema()
+    password = os.environ.get("KOKAI_PASSWORD") or getpass.getpass("パスワード: ")
+    try:
+        validate_password(password)
+    except ValidationError as e:
+        print("パスワードが弱すぎます: " + " ".join(e.messages), file=sys.stderr)
+        return EXIT_INPUT
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=args.username)
+    user.set_password(password)
+    user.is_staff = user.is_superuser = args.admin
+    user.save()
+    print(f"利用者 {user.username} を{'管理者として' if args.admin else ''}登録しました。")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _require_schema()
+    from waitress import serve
+
+    from kokai.web.wsgi import application
+
+    print(f"http://{args.host}:{args.port}/ で起動します（Ctrl+C で終了）。", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="kokai")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from kokai.demo.run import run_demo
+
+    return run_demo(out=Path(args.out), scale=args.scale)
+
+
+def cmd_bench(args) -> int:
+    from kokai.demo.bench import run_bench
+
+    return run_bench(lines=args.lines, workdir=Path(args.workdir), db=args.db)
+
+
+def cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kokai manage", *args.rest])
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kokai", description="Kokai 公会計: 統一的な基準による財務書類の作成")
+    p.add_argument("--db", help="データベースURL（sqlite:///path または postgresql://…）。既定は KOKAI_DATABASE_URL、なければ ./kokai.sqlite3")
+    p.add_argument("--lg", help="団体コード（複数の団体を登録したとき）")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("init", help="データベースを作成し、標準マスタを読み込み、団体を登録する")
+    s.add_argument("--lg-code", required=True)
+    s.add_argument("--name", required=True)
+    s.add_argument("--population", type=int)
+    s.set_defaults(fn=cmd_init)
+
+    s = sub.add_parser("fund", help="会計区分の登録・一覧")
+    fs = s.add_subparsers(dest="fund_cmd", required=True)
+    a = fs.add_parser("add")
+    a.add_argument("--code", required=True)
+    a.add_argument("--name", required=True)
+    a.add_argument("--scope", choices=["general", "whole"], default="general",
+                   help="general: 一般会計等に含める / whole: 公営事業会計（全体のみ）")
+    fs.add_parser("list")
+    s.set_defaults(fn=cmd_fund)
+
+    s = sub.add_parser("import", help="仕訳データ・開始残高の取込")
+    s.add_argument("what", choices=["journals", "opening"])
+    s.add_argument("file")
+    s.add_argument("--year", type=int, help="開始残高の会計年度（opening のとき必須）")
+    s.add_argument("--fund", default="01", help="開始残高の会計区分（既定: 01 一般会計）")
+    s.set_defaults(fn=cmd_import)
+
+    s = sub.add_parser("statements", help="財務書類4表を出力する")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--format", choices=["json", "xlsx"], default="json")
+    s.add_argument("--out")
+    s.add_argument("--unit", choices=["円", "千円", "百万円"], default="円")
+    s.add_argument("--rounding", choices=["四捨五入", "切り捨て"], default="四捨五入")
+    s.set_defaults(fn=cmd_statements)
+
+    s = sub.add_parser("check", help="財務書類間の整合性チェック（C1〜C13）")
+    s.add_argument("--year", type=int, required=True)
+    s.set_defaults(fn=cmd_check)
+
+    s = sub.add_parser("reverse", help="転記済みの仕訳を逆仕訳で取り消す")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--voucher", required=True)
+    s.add_argument("--fund", default="01")
+    s.add_argument("--date", help="逆仕訳の日付（既定: 今日）")
+    s.add_argument("--reason")
+    s.set_defaults(fn=cmd_reverse)
+
+    s = sub.add_parser("user", help="画面の利用者を登録する（パスワードは KOKAI_PASSWORD か入力）")
+    s.add_argument("username")
+    s.add_argument("--admin", action="store_true", help="管理画面（マスタ）も使える管理者にする")
+    s.set_defaults(fn=cmd_user)
+
+    s = sub.add_parser("serve", help="画面を起動する（waitress）")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--threads", type=int, default=8)
+    s.set_defaults(fn=cmd_serve)
+
+    s = sub.add_parser("demo", help="デモ市で1年度分の財務書類を作る")
+    s.add_argument("--scale", type=int, default=1)
+    s.add_argument("--out", default="demo-output")
+    s.set_defaults(fn=cmd_demo)
+
+    s = sub.add_parser("bench", help="性能測定（仕訳明細N行の取込と財務書類作成）")
+    s.add_argument("--lines", type=int, default=1_000_000)
+    s.add_argument("--workdir", default="bench-output")
+    s.set_defaults(fn=cmd_bench)
+
+    s = sub.add_parser("manage", help="Django の管理コマンド")
+    s.add_argument("rest", nargs=argparse.REMAINDER)
+    s.set_defaults(fn=cmd_manage)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "import" and args.what == "opening" and not args.year:
+        parser().error("開始残高の取込には --year が必要です")
+    if args.command not in ("bench",):
+        _setup(args.db)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

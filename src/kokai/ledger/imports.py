@@ -1,0 +1,100 @@
+"""Imports of whole files: all-or-nothing, idempotent, errors reported row by row."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from kokai.core.issues import InputRejected, Issue
+from kokai.core.journal_csv import parse_journals
+from kokai.core.opening_csv import parse_opening
+
+from .masters import chart_for, fund_lookup
+from .models import ImportBatch, JournalEntry, LocalGovernment
+from .posting import post_entries
+
+MAX_FILE_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    entries: int  # newly posted
+    lines: int
+    skipped: int  # already in the ledger with the same content
+    already_imported: bool  # the very same file was imported before
+
+    def summary(self) -> str:
+        if self.already_imported:
+            return f"{self.file}: 同じファイルは取込済みです。変更はありません"
+        extra = f"（取込済みと同じ内容の {self.skipped:,} 件は変更なし）" if self.skipped else ""
+        return f"{self.file}: 仕訳 {self.entries:,} 件（明細 {self.lines:,} 行）を転記しました{extra}"
+
+
+def _read(path: Path) -> bytes:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputRejected([Issue("ファイルが大きすぎます（2GB まで）。年度や会計区分で分けてください", file=path.name)])
+    return path.read_bytes()
+
+
+def _already(lg: LocalGovernment, kind: str, sha: str) -> bool:
+    return ImportBatch.objects.filter(lg=lg, kind=kind, sha256=sha).exists()
+
+
+def import_journals(*, lg: LocalGovernment, path: Path) -> ImportResult:
+    """Import a 仕訳データ CSV; refuse the whole file if any row is bad."""
+    data = _read(path)
+    sha = hashlib.sha256(data).hexdigest()
+    if _already(lg, "journals", sha):
+        return ImportResult(path.name, 0, 0, 0, True)
+    chart = chart_for(lg)
+    entries, issues = parse_journals(data, file=path.name, chart=chart, funds=fund_lookup(lg))
+    del data
+    if issues:
+        raise InputRejected(issues)
+    if not entries:
+        raise InputRejected([Issue("取り込む仕訳がありません", file=path.name)])
+    return _post(lg, "journals", path.name, sha, entries, chart)
+
+
+def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: str = "01") -> ImportResult:
+    """Import the opening balance sheet of the first fiscal year kept in Kokai."""
+    data = _read(path)
+    sha = hashlib.sha256(data).hexdigest()
+    if _already(lg, "opening", sha):
+        return ImportResult(path.name, 0, 0, 0, True)
+    chart = chart_for(lg)
+    funds = fund_lookup(lg)
+    if fund not in funds:
+        raise InputRejected([Issue(f"会計区分「{fund}」は登録されていません", file=path.name)])
+    entry, issues = parse_opening(data, file=path.name, chart=chart, fiscal_year=fiscal_year, fund=funds[fund])
+    if issues:
+        raise InputRejected(issues)
+    other = (
+        JournalEntry.objects.filter(lg=lg, kind=1, reversed_by__isnull=True)
+        .exclude(fiscal_year=fiscal_year, fund__code=funds[fund])
+        .values_list("fiscal_year", flat=True)
+        .first()
+    )
+    if other is not None:
+        raise InputRejected([Issue(
+            f"{other}年度の開始残高が既にあります。開始残高は最初の年度に1回だけ取り込みます。"
+            "2年度目以降は前年度末の残高が自動で引き継がれます", file=path.name,
+        )])
+    return _post(lg, "opening", path.name, sha, [entry], chart)
+
+
+def _post(lg, kind, name, sha, entries, chart) -> ImportResult:
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(lg=lg, kind=kind, file_name=name[:255], sha256=sha)
+            posted, skipped, lines = post_entries(
+                lg=lg, entries=entries, chart=chart, batch_id=batch.id, file=name
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(entries=posted, lines=lines)
+    except IntegrityError as e:  # a concurrent import of the same file, or a database guard
+        raise InputRejected([Issue(f"データベースが取込を拒否しました: {e}", file=name)]) from e
+    return ImportResult(name, posted, lines, skipped, False)
