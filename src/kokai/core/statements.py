@@ -298,3 +298,29 @@ def as_json(statements: Statements, checks: Iterable[dict] = ()) -> dict:
         "statements": {k: [ln.as_json() for ln in v] for k, v in statements.lines.items()},
         "checks": list(checks),
     }
+
+
+def totals_from_entries(chart: Chart, entries: Iterable, fiscal_year: int) -> LedgerTotals:
+    """LedgerTotals computed in Python from entries: the reference for the SQL queries
+    in kokai.ledger.reporting, and a way to build statements without a database."""
+    rows: dict[tuple[str, int, bool], int] = defaultdict(int)
+    fa: dict[tuple[int, str], int] = defaultdict(int)
+    direct: dict[tuple[int, str], int] = defaultdict(int)
+    for n, e in enumerate(entries):
+        if e.fiscal_year > fiscal_year:
+            continue
+        for p in e.postings:
+            rows[(p.account, e.fiscal_year, e.opening)] += p.amount
+            if e.fiscal_year != fiscal_year:
+                continue
+            line = chart[p.account]
+            if line.fa_group and not e.opening:
+                fa[(n, line.fa_group)] += p.amount
+            if "nw_direct" in line.roles:
+                direct[(n, p.account)] += p.amount
+    return LedgerTotals(
+        fiscal_year=fiscal_year,
+        rows=tuple((c, fy, op, amt) for (c, fy, op), amt in rows.items() if amt),
+        fa_entries=tuple((n, g, amt) for (n, g), amt in fa.items() if amt),
+        direct=tuple((n, c, amt) for (n, c), amt in direct.items()),
+    )

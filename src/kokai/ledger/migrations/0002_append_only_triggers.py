@@ -64,7 +64,7 @@ def install(apps, schema_editor):
     if statements is None:
         raise RuntimeError(f"kokai: no ledger guards for database {vendor}")
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, None)  # None: no placeholder parsing of the % in RAISE
 
 
 class Migration(migrations.Migration):

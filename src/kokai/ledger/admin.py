@@ -1,0 +1,85 @@
+"""Django admin for the masters; the import history and the journal are read-only.
+
+Posted entries and lines are append-only (database triggers refuse UPDATE and DELETE),
+so the admin offers no add, change or delete for them: a correction is a reversing entry
+(``kokai reverse``), never an edit.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Account, Fund, ImportBatch, JournalEntry, JournalLine, LocalGovernment
+
+admin.site.site_header = "Kokai 公会計 管理画面"
+admin.site.site_title = "Kokai 公会計"
+admin.site.index_title = "マスタと仕訳の管理"
+
+
+class ReadOnlyMixin:
+    """View-only: no add, change or delete, and no bulk actions."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LocalGovernment)
+class LocalGovernmentAdmin(admin.ModelAdmin):
+    list_display = ("lg_code", "name", "population", "created_at")
+    search_fields = ("lg_code", "name")
+    ordering = ("lg_code",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the books hang on the 団体 (PROTECT); never delete one from the screen
+
+
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ("lg", "code", "name", "scope")
+    list_filter = ("lg", "scope")
+    search_fields = ("code", "name")
+    ordering = ("lg", "code")
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("code", "statement", "name", "path", "lg", "fa_group", "nw_direct")
+    list_filter = ("statement", "nw_direct", "fa_group")
+    search_fields = ("code", "name", "path")
+    ordering = ("code",)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("imported_at", "lg", "kind", "file_name", "entries", "lines", "sha256")
+    list_filter = ("lg", "kind")
+    search_fields = ("file_name", "sha256")
+    date_hierarchy = "imported_at"
+
+
+class JournalLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = JournalLine
+    fields = ("account", "amount", "opening", "fund")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("date", "fiscal_year", "voucher_no", "fund", "dept", "kind", "description", "lg")
+    list_filter = ("lg", "fiscal_year", "kind", "fund")
+    search_fields = ("voucher_no", "description", "dept")
+    date_hierarchy = "date"
+    ordering = ("-fiscal_year", "date", "voucher_no")
+    list_select_related = ("fund", "lg")
+    inlines = (JournalLineInline,)
