@@ -68,9 +68,12 @@ def test_a_posted_entry_cannot_be_changed_or_deleted_even_by_sql(town):
         (f"UPDATE {etable} SET description = 'x' WHERE id = %s", [line.entry_id]),
         (f"DELETE FROM {etable} WHERE id = %s", [line.entry_id]),
     ):
-        with pytest.raises(DatabaseError, match="転記済みの仕訳は変更・削除できません"), transaction.atomic():
-            with connection.cursor() as cur:
-                cur.execute(sql, params)
+        with (
+            pytest.raises(DatabaseError, match="転記済みの仕訳は変更・削除できません"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql, params)
     assert JournalLine.objects.get(id=line.id).amount == line.amount
 
 

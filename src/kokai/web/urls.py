@@ -1,4 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from . import views
+
+urlpatterns = [
+    path(
+        "login/",
+        login_not_required(
+            auth_views.LoginView.as_view(template_name="kokai/login.html", redirect_authenticated_user=True)
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", views.years, name="years"),
+    path("<str:lg_code>/<int:year>/", views.statements, name="statements"),
+]
