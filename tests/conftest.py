@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
 from kokai.core.chart import standard_chart
 from kokai.core.journal import Entry, Kind, Posting
+
+# pytest-playwright's sync API runs an event loop; Django then refuses ORM calls in tests
+# that also use a page unless told this is fine (it is: the tests are synchronous).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

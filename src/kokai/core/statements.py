@@ -11,11 +11,8 @@ How the figures come from the ledger:
   固定資産等形成分 is its opening balance plus every later movement of the 固定資産等形成分
   accounts (固定資産, 短期貸付金, 流動資産の基金); 余剰分（不足分） is the rest.
 * PL, NW 財源 and CF leaf lines are the movements of the year.
-* The NW 固定資産等の変動 rows are derived from those movements entry by entry: an entry's
-  net movement on 有形・無形固定資産 is an 増加 when positive and a 減少 when negative
-  (so a depreciation or the book value of a disposal is a 減少, a 建設仮勘定 transfer nets
-  to nothing); likewise for 貸付金・基金等. An entry that posts to 資産評価差額, 無償所管換等
-  or その他 carries its fixed-asset movement on that row instead.
+* The NW 固定資産等の変動 rows are derived from the movements entry by entry when they
+  are posted (kokai.core.summary), never typed in.
 """
 
 from __future__ import annotations
@@ -24,7 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from .chart import FA_FINANCIAL, FA_TANGIBLE, Chart, Line
+from .summary import DIRECT_PREFIX, INTERNAL
 
 NW_TOTAL, NW_FIXED, NW_SURPLUS = "合計", "固定資産等形成分", "余剰分（不足分）"
 NW_COLUMNS = (NW_TOTAL, NW_FIXED, NW_SURPLUS)
@@ -37,16 +37,15 @@ class LedgerTotals:
     """What the ledger says about one fiscal year, summed per account.
 
     ``rows`` are (account code, fiscal year, opening?, net debit) for every year up to and
-    including ``fiscal_year``. ``fa_entries`` are (entry id, fa group, net debit) for the
-    non-opening entries of the year that move 固定資産等形成分 accounts, and ``direct`` are
-    (entry id, account code, net debit) for the year's postings to NW accounts of role
-    ``nw_direct`` (資産評価差額, 無償所管換等, その他).
+    including ``fiscal_year``. ``nw_moves`` are the year's 固定資産等形成分 movements by NW
+    category (kokai.core.summary): tangible_increase, tangible_decrease (positive
+    numbers), financial_increase, financial_decrease, and ``direct:<code>`` for the
+    movements carried by an NW account such as 無償所管換等.
     """
 
     fiscal_year: int
     rows: tuple[tuple[str, int, bool, int], ...]
-    fa_entries: tuple[tuple[int, str, int], ...] = ()
-    direct: tuple[tuple[int, str, int], ...] = ()
+    nw_moves: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +182,7 @@ def build(chart: Chart, totals: LedgerTotals, *, lg_code: str, scope: str = SCOP
 
     net_cost = printed[_top(chart, "PL", "純行政コスト").code]
     out["NW"] = _net_assets_statement(
-        chart, s, totals, net_cost=net_cost, opening=(na_open, fixed_open), fixed_moves=fixed_moves
+        chart, s, totals, net_cost=net_cost, opening=(na_open, fixed_open)
     )
     return Statements(lg_code=lg_code, fiscal_year=totals.fiscal_year, scope=scope, lines=out)
 
@@ -207,42 +206,11 @@ def _roll_up(chart: Chart, stmt: str, printed: dict[str, int]) -> None:
             pending.remove(ln)
 
 
-def classify_fixed_asset_moves(
-    fa_entries: Iterable[tuple[int, str, int]], direct: Iterable[tuple[int, str, int]]
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Split the year's 固定資産等形成分 movements into the NW rows they belong to.
-
-    Returns (internal, direct_fixed): ``internal`` has keys tangible_increase,
-    tangible_decrease, financial_increase, financial_decrease (decreases as positive
-    numbers); ``direct_fixed`` maps an NW direct account to the fixed-asset movement of
-    the entries posting to it. An entry posting to several direct accounts is assigned to
-    the one with the largest amount.
-    """
-    owner: dict[int, tuple[int, str]] = {}
-    for entry_id, code, amount in direct:
-        if entry_id not in owner or abs(amount) > owner[entry_id][0]:
-            owner[entry_id] = (abs(amount), code)
-    internal = dict.fromkeys(
-        ("tangible_increase", "tangible_decrease", "financial_increase", "financial_decrease"), 0
-    )
-    direct_fixed: dict[str, int] = defaultdict(int)
-    for entry_id, group, net in fa_entries:
-        if entry_id in owner:
-            direct_fixed[owner[entry_id][1]] += net
-            continue
-        prefix = "tangible" if group == FA_TANGIBLE else "financial"
-        if net > 0:
-            internal[f"{prefix}_increase"] += net
-        else:
-            internal[f"{prefix}_decrease"] -= net
-    return internal, dict(direct_fixed)
-
-
 def _net_assets_statement(
-    chart: Chart, s: _Sums, totals: LedgerTotals, *, net_cost: int, opening: tuple[int, int], fixed_moves: int
+    chart: Chart, s: _Sums, totals: LedgerTotals, *, net_cost: int, opening: tuple[int, int]
 ) -> tuple[StatementLine, ...]:
     """The NW matrix: each row has 合計, 固定資産等形成分 and 余剰分（不足分）."""
-    internal, direct_fixed = classify_fixed_asset_moves(totals.fa_entries, totals.direct)
+    moves = totals.nw_moves
     rows: dict[str, tuple[int, int]] = {}  # code -> (total, fixed); surplus = total - fixed
 
     def row(role: str, total: int, fixed: int) -> None:
@@ -260,8 +228,7 @@ def _net_assets_statement(
     rows[financing.code] = (financing_total, 0)
     difference = financing_total - net_cost
     row("nw_difference", difference, 0)
-    inc_t, dec_t = internal["tangible_increase"], internal["tangible_decrease"]
-    inc_f, dec_f = internal["financial_increase"], internal["financial_decrease"]
+    inc_t, dec_t, inc_f, dec_f = (moves.get(k, 0) for k in INTERNAL)
     row("nw_tangible_increase", 0, inc_t)
     row("nw_tangible_decrease", 0, -dec_t)
     row("nw_financial_increase", 0, inc_f)
@@ -271,14 +238,13 @@ def _net_assets_statement(
     direct_total = direct_fixed_total = 0
     for ln in chart.with_role("nw_direct"):
         total = -s.movement[ln.code]
-        fixed = direct_fixed.get(ln.code, 0)
+        fixed = moves.get(DIRECT_PREFIX + ln.code, 0)
         rows[ln.code] = (total, fixed)
         direct_total += total
         direct_fixed_total += fixed
     change = (difference + direct_total, internal_net + direct_fixed_total)
     row("nw_change", *change)
     row("nw_closing", na_open + change[0], fixed_open + change[1])
-    assert internal_net + direct_fixed_total == fixed_moves, "固定資産等の変動の内訳が一致しません"
 
     out = []
     for ln in chart.statement("NW"):
@@ -301,26 +267,18 @@ def as_json(statements: Statements, checks: Iterable[dict] = ()) -> dict:
 
 
 def totals_from_entries(chart: Chart, entries: Iterable, fiscal_year: int) -> LedgerTotals:
-    """LedgerTotals computed in Python from entries: the reference for the SQL queries
-    in kokai.ledger.reporting, and a way to build statements without a database."""
-    rows: dict[tuple[str, int, bool], int] = defaultdict(int)
-    fa: dict[tuple[int, str], int] = defaultdict(int)
-    direct: dict[tuple[int, str], int] = defaultdict(int)
-    for n, e in enumerate(entries):
-        if e.fiscal_year > fiscal_year:
-            continue
-        for p in e.postings:
-            rows[(p.account, e.fiscal_year, e.opening)] += p.amount
-            if e.fiscal_year != fiscal_year:
-                continue
-            line = chart[p.account]
-            if line.fa_group and not e.opening:
-                fa[(n, line.fa_group)] += p.amount
-            if "nw_direct" in line.roles:
-                direct[(n, p.account)] += p.amount
+    """LedgerTotals from Entry values, through the same summary the ledger keeps: a way to
+    build statements without a database (worked examples, tests)."""
+    from .journal_frame import frame_from_entries
+    from .summary import summarise
+
+    entries = [e for e in entries if e.fiscal_year <= fiscal_year]
+    balances, moves = summarise(frame_from_entries(entries), chart)
+    rows = (
+        balances.group_by("account", "fiscal_year", "opening").agg(pl.col("amount").sum())
+        .filter(pl.col("amount") != 0).iter_rows()
+    )
+    this_year = moves.filter(pl.col("fiscal_year") == fiscal_year).group_by("category").agg(pl.col("amount").sum())
     return LedgerTotals(
-        fiscal_year=fiscal_year,
-        rows=tuple((c, fy, op, amt) for (c, fy, op), amt in rows.items() if amt),
-        fa_entries=tuple((n, g, amt) for (n, g), amt in fa.items() if amt),
-        direct=tuple((n, c, amt) for (n, c), amt in direct.items()),
+        fiscal_year=fiscal_year, rows=tuple(rows), nw_moves=dict(this_year.iter_rows())
     )

@@ -50,11 +50,15 @@ class FundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    list_display = ("code", "statement", "name", "path", "lg", "fa_group", "nw_direct")
-    list_filter = ("statement", "nw_direct", "fa_group")
+class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """View-only: the standard chart comes from chart.csv (re-synced by ``kokai init``) and a
+    補助科目 is added with ``masters.add_sub_account``, which derives its path and roles."""
+
+    list_display = ("code", "statement", "name", "path", "lg")
+    list_filter = ("statement", "nw_direct")
     search_fields = ("code", "name", "path")
     ordering = ("code",)
+    list_per_page = 200
 
 
 @admin.register(ImportBatch)
@@ -76,7 +80,16 @@ class JournalLineInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("date", "fiscal_year", "voucher_no", "fund", "dept", "kind", "description", "lg")
+    list_display = (
+        "date",
+        "fiscal_year",
+        "voucher_no",
+        "fund",
+        "dept",
+        "kind",
+        "description",
+        "lg",
+    )
     list_filter = ("lg", "fiscal_year", "kind", "fund")
     search_fields = ("voucher_no", "description", "dept")
     date_hierarchy = "date"

@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 
 from kokai.core.issues import InputRejected, Issue
 from kokai.core.journal_csv import parse_journals
+from kokai.core.journal_frame import frame_from_entries, read_journals
 from kokai.core.opening_csv import parse_opening
 
 from .masters import chart_for, fund_lookup
 from .models import ImportBatch, JournalEntry, LocalGovernment
-from .posting import post_entries
+from .posting import post_frame
 
 MAX_FILE_BYTES = 2 * 1024**3
 
@@ -50,14 +51,17 @@ def import_journals(*, lg: LocalGovernment, path: Path) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     if _already(lg, "journals", sha):
         return ImportResult(path.name, 0, 0, 0, True)
-    chart = chart_for(lg)
-    entries, issues = parse_journals(data, file=path.name, chart=chart, funds=fund_lookup(lg))
+    chart, funds = chart_for(lg), fund_lookup(lg)
+    frame = read_journals(data, file=path.name, chart=chart, funds=funds)  # fast, columnar
+    if frame is None:  # something is off: the row-by-row parser finds and words it
+        entries, issues = parse_journals(data, file=path.name, chart=chart, funds=funds)
+        if issues:
+            raise InputRejected(issues)
+        if not entries:
+            raise InputRejected([Issue("取り込む仕訳がありません", file=path.name)])
+        frame = frame_from_entries(entries)
     del data
-    if issues:
-        raise InputRejected(issues)
-    if not entries:
-        raise InputRejected([Issue("取り込む仕訳がありません", file=path.name)])
-    return _post(lg, "journals", path.name, sha, entries, chart)
+    return _post(lg, "journals", path.name, sha, frame, chart)
 
 
 def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: str = "01") -> ImportResult:
@@ -84,16 +88,14 @@ def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: s
             f"{other}年度の開始残高が既にあります。開始残高は最初の年度に1回だけ取り込みます。"
             "2年度目以降は前年度末の残高が自動で引き継がれます", file=path.name,
         )])
-    return _post(lg, "opening", path.name, sha, [entry], chart)
+    return _post(lg, "opening", path.name, sha, frame_from_entries([entry]), chart)
 
 
-def _post(lg, kind, name, sha, entries, chart) -> ImportResult:
+def _post(lg, kind, name, sha, frame, chart) -> ImportResult:
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(lg=lg, kind=kind, file_name=name[:255], sha256=sha)
-            posted, skipped, lines = post_entries(
-                lg=lg, entries=entries, chart=chart, batch_id=batch.id, file=name
-            )
+            posted, skipped, lines = post_frame(lg=lg, frame=frame, chart=chart, batch_id=batch.id, file=name)
             ImportBatch.objects.filter(pk=batch.pk).update(entries=posted, lines=lines)
     except IntegrityError as e:  # a concurrent import of the same file, or a database guard
         raise InputRejected([Issue(f"データベースが取込を拒否しました: {e}", file=name)]) from e

@@ -105,7 +105,6 @@ class JournalEntry(models.Model):
     voucher_no = models.CharField("伝票番号", max_length=40)
     description = models.CharField("摘要", max_length=200, blank=True)
     source = models.CharField("出典", max_length=255, blank=True)
-    digest = models.CharField("内容ハッシュ", max_length=32)
     batch = models.ForeignKey(
         ImportBatch, models.PROTECT, null=True, blank=True, db_index=False, verbose_name="取込"
     )
@@ -138,10 +137,39 @@ class JournalLine(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "仕訳明細"
-        # Covering index: the statements are summed from it without touching the table.
-        indexes = [
-            models.Index(
-                fields=["lg", "fiscal_year", "account", "fund", "opening", "amount"], name="line_totals"
-            )
-        ]
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="line_amount_nonzero")]
+
+
+class LedgerBalance(models.Model):
+    """Running total per (団体, 年度, 会計区分, 勘定科目, 開始残高?), kept by posting in the
+    same transaction as the lines, so statements never rescan the ledger. ``kokai check``
+    recomputes it from the lines (L1)."""
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    fiscal_year = models.PositiveSmallIntegerField("会計年度")
+    fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
+    account = models.ForeignKey(Account, models.PROTECT, db_index=False, verbose_name="勘定科目")
+    opening = models.BooleanField("開始残高", default=False)
+    amount = models.BigIntegerField("金額（借方＋／貸方−）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "科目残高"
+        constraints = [
+            models.UniqueConstraint(fields=["lg", "fiscal_year", "fund", "account", "opening"], name="balance_uniq")
+        ]
+
+
+class NetAssetMove(models.Model):
+    """The year's 固定資産等形成分 movements by NW row (kokai.core.summary), kept by posting."""
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    fiscal_year = models.PositiveSmallIntegerField("会計年度")
+    fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
+    category = models.CharField("区分", max_length=30)
+    amount = models.BigIntegerField("金額")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "固定資産等の変動"
+        constraints = [
+            models.UniqueConstraint(fields=["lg", "fiscal_year", "fund", "category"], name="nwmove_uniq")
+        ]

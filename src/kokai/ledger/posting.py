@@ -1,105 +1,200 @@
-"""Posting entries to the ledger, set-based: one executemany (SQLite) or COPY (PostgreSQL)
-per table, never one ORM object per line.
+"""Posting to the ledger, set-based: a whole batch of entries as one frame, written with
+one executemany (SQLite) or COPY (PostgreSQL) per table, never one ORM object per line,
+and the running totals (kokai.core.summary) updated in the same transaction.
 
-Callers wrap a whole import in one transaction, so a failure (or a kill -9) leaves
-nothing half-posted.
+Callers wrap an import in one transaction, so a failure (or a kill -9) leaves nothing
+half-posted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Sequence
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
 from kokai.core.chart import Chart
 from kokai.core.issues import InputRejected, Issue
-from kokai.core.journal import Entry, Kind, digest, problems
+from kokai.core.journal import Entry, Kind, Posting, digest, problems
+from kokai.core.journal_frame import JournalFrame, frame_from_entries
+from kokai.core.summary import summarise
 
-from .models import Account, Fund, JournalEntry, JournalLine, LocalGovernment
+from .models import (
+    Account,
+    Fund,
+    JournalEntry,
+    JournalLine,
+    LedgerBalance,
+    LocalGovernment,
+    NetAssetMove,
+)
 
 ENTRY_COLUMNS = (
     "id", "lg_id", "fiscal_year", "date", "fund_id", "dept", "kind", "voucher_no",
-    "description", "source", "digest", "batch_id", "reverses_id", "posted_at",
+    "description", "source", "batch_id", "reverses_id", "posted_at",
 )
 LINE_COLUMNS = ("entry_id", "lg_id", "fiscal_year", "fund_id", "opening", "account_id", "amount")
 
 
-def existing_digests(lg: LocalGovernment, years: Iterable[int]) -> dict[tuple[int, int, str], str]:
-    """(fiscal year, fund id, voucher no) -> digest of the entries already posted."""
-    rows = JournalEntry.objects.filter(lg=lg, fiscal_year__in=sorted(set(years))).values_list(
-        "fiscal_year", "fund_id", "voucher_no", "digest"
-    )
-    return {(fy, fund, no): d for fy, fund, no, d in rows}
-
-
 def post_entries(
-    *,
-    lg: LocalGovernment,
-    entries: Sequence[Entry],
-    chart: Chart,
-    batch_id: int | None = None,
-    reverses: dict[int, int] | None = None,
-    file: str = "",
+    *, lg: LocalGovernment, entries: Sequence[Entry], chart: Chart, batch_id: int | None = None,
+    reverses: dict[int, int] | None = None, file: str = "",
 ) -> tuple[int, int, int]:
-    """Post entries not yet in the ledger; return (entries posted, already there, lines posted).
-
-    An entry whose 伝票番号 is already posted with the same content is skipped (that is
-    what makes a re-import change nothing); with different content the whole call is
-    refused. ``reverses`` maps an index in ``entries`` to the id of the entry it reverses.
-    Must run inside a transaction.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("post_entries must run inside transaction.atomic()")
+    """Check and post Entry values (small batches); see :func:`post_frame`."""
     issues = [Issue(m, file=file) for e in entries for m in problems(e, chart)]
     if issues:
         raise InputRejected(issues)
+    return post_frame(lg=lg, frame=frame_from_entries(entries), chart=chart, batch_id=batch_id,
+                      reverses=reverses, file=file)
+
+
+def post_frame(
+    *, lg: LocalGovernment, frame: JournalFrame, chart: Chart, batch_id: int | None = None,
+    reverses: dict[int, int] | None = None, file: str = "",
+) -> tuple[int, int, int]:
+    """Post the entries of a checked frame; return (entries posted, already there, lines).
+
+    An entry whose 伝票番号 is already posted with the same content is skipped (that is
+    what makes a re-import change nothing); with different content the whole call is
+    refused. ``reverses`` maps an entry's idx to the id of the entry it reverses. Must run
+    inside a transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post_frame must run inside transaction.atomic()")
     funds = dict(Fund.objects.filter(lg=lg).values_list("code", "id"))
     accounts = dict(Account.objects.values_list("code", "id"))
-    known = existing_digests(lg, (e.fiscal_year for e in entries))
-    todo: list[tuple[int, Entry, str]] = []
-    skipped = 0
-    for i, e in enumerate(entries):
-        d = digest(e)
-        old = known.get((e.fiscal_year, funds[e.fund], e.voucher_no))
-        if old == d:
-            skipped += 1
-        elif old is not None:
-            issues.append(Issue(
-                f"伝票番号「{e.voucher_no}」（{e.fiscal_year}年度）は既に別の内容で転記されています。"
-                "転記済みの仕訳は変更できません。訂正は逆仕訳と新しい伝票番号で行ってください", file=file,
-            ))
-        else:
-            todo.append((i, e, d))
-            known[(e.fiscal_year, funds[e.fund], e.voucher_no)] = d
-    if issues:
-        raise InputRejected(issues)
-    if not todo:
-        return 0, skipped, 0
-
-    reverses = reverses or {}
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    dates = {e.date: ops.adapt_datefield_value(e.date) for _i, e, _d in todo}
     with connection.cursor() as cur:
-        first_id = _reserve_ids(cur, len(todo))
+        first_id = _lock_and_next_id(cur)
+        frame, skipped = _drop_already_posted(lg, frame, funds, file)
+        if not len(frame):
+            return 0, skipped, 0
+        entries = frame.entries.with_columns(
+            (pl.col("idx").rank("ordinal").cast(pl.Int64) - 1 + first_id).alias("id"),
+            pl.col("fund").replace_strict(funds, return_dtype=pl.Int64).alias("fund_id"),
+        )
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(timezone.now())
+        dates = {d: ops.adapt_datefield_value(d) for d in entries["date"].unique().to_list()}
+        reverses = reverses or {}
         entry_rows = (
-            (first_id + n, lg.id, e.fiscal_year, dates[e.date], funds[e.fund], e.dept[:20], int(e.kind),
-             e.voucher_no, e.description[:200], e.source[:255], d, batch_id, reverses.get(i), now)
-            for n, (i, e, d) in enumerate(todo)
+            (i, lg.id, fy, dates[d], fund, dept[:20], kind, no, desc[:200], src[:255], batch_id, reverses.get(idx), now)
+            for idx, i, fy, d, fund, dept, kind, no, desc, src in entries.select(
+                "idx", "id", "fiscal_year", "date", "fund_id", "dept", "kind", "voucher_no", "description", "source"
+            ).iter_rows()
         )
-        line_rows = (
-            (first_id + n, lg.id, e.fiscal_year, funds[e.fund], e.opening, accounts[p.account], p.amount)
-            for n, (_i, e, _d) in enumerate(todo)
-            for p in e.postings
-        )
+        lines = frame.lines.join(
+            entries.select("idx", "id", "fiscal_year", "fund_id", "opening"), on="idx", how="inner",
+            maintain_order="left",
+        ).with_columns(pl.col("account").replace_strict(accounts, return_dtype=pl.Int64).alias("account_id"))
+        line_rows = lines.select("id", pl.lit(lg.id), *LINE_COLUMNS[2:]).iter_rows()
         _insert(cur, JournalEntry._meta.db_table, ENTRY_COLUMNS, entry_rows)
         _insert(cur, JournalLine._meta.db_table, LINE_COLUMNS, line_rows)
-        _advance_sequence(cur, first_id + len(todo) - 1)
-    return len(todo), skipped, sum(len(e.postings) for _i, e, _d in todo)
+        _advance_sequence(cur, first_id + len(frame) - 1)
+    _add_to_totals(lg, frame, chart, funds, accounts)
+    return len(frame), skipped, lines.height
 
 
-def _reserve_ids(cur, n: int) -> int:
+def _drop_already_posted(lg, frame: JournalFrame, funds: dict, file: str) -> tuple[JournalFrame, int]:
+    """Remove entries already posted with the same content; refuse conflicting ones."""
+    years = frame.entries["fiscal_year"].unique().to_list()
+    posted = dict(
+        ((fy, fund, no), pk)
+        for fy, fund, no, pk in JournalEntry.objects.filter(lg=lg, fiscal_year__in=years).values_list(
+            "fiscal_year", "fund__code", "voucher_no", "id"
+        )
+    )
+    if not posted:
+        _refuse_duplicates_within(frame, file)
+        return frame, 0
+    keys = frame.entries.select("idx", "fiscal_year", "fund", "voucher_no")
+    clash = [(idx, posted[(fy, f, no)]) for idx, fy, f, no in keys.iter_rows() if (fy, f, no) in posted]
+    if not clash:
+        _refuse_duplicates_within(frame, file)
+        return frame, 0
+    new = _entries_of(frame, [i for i, _ in clash])
+    old = _posted_entries([pk for _, pk in clash])
+    bad = [e.voucher_no for (i, pk) in clash if digest(new[i]) != digest(old[pk]) for e in (new[i],)]
+    if bad:
+        raise InputRejected([
+            Issue(f"伝票番号「{no}」は既に別の内容で転記されています。転記済みの仕訳は変更できません。"
+                  "訂正は逆仕訳と新しい伝票番号で行ってください", file=file)
+            for no in bad[:100]
+        ])
+    same = [i for i, _ in clash]
+    kept = JournalFrame(
+        frame.entries.filter(~pl.col("idx").is_in(same)), frame.lines.filter(~pl.col("idx").is_in(same))
+    )
+    _refuse_duplicates_within(kept, file)
+    return kept, len(same)
+
+
+def _refuse_duplicates_within(frame: JournalFrame, file: str) -> None:
+    dup = frame.entries.filter(pl.struct("fiscal_year", "fund", "voucher_no").is_duplicated())
+    if dup.height:
+        raise InputRejected([Issue(f"伝票番号「{no}」が重複しています", file=file) for no in dup["voucher_no"].unique()[:100]])
+
+
+def _entries_of(frame: JournalFrame, idxs: Iterable[int]) -> dict[int, Entry]:
+    wanted = list(idxs)
+    postings: dict[int, list[Posting]] = {}
+    for idx, acc, amt in frame.lines.filter(pl.col("idx").is_in(wanted)).iter_rows():
+        postings.setdefault(idx, []).append(Posting(acc, amt))
+    out = {}
+    for idx, fy, d, fund, dept, kind, no, desc in frame.entries.filter(pl.col("idx").is_in(wanted)).select(
+        "idx", "fiscal_year", "date", "fund", "dept", "kind", "voucher_no", "description"
+    ).iter_rows():
+        out[idx] = Entry(fy, d, fund, Kind(kind), no, tuple(postings.get(idx, ())), dept, desc)
+    return out
+
+
+def _posted_entries(pks: list[int]) -> dict[int, Entry]:
+    postings: dict[int, list[Posting]] = {}
+    for pk, acc, amt in JournalLine.objects.filter(entry_id__in=pks).values_list("entry_id", "account__code", "amount"):
+        postings.setdefault(pk, []).append(Posting(acc, amt))
+    return {
+        e.id: Entry(e.fiscal_year, e.date, e.fund.code, Kind(e.kind), e.voucher_no, tuple(postings.get(e.id, ())),
+                    e.dept, e.description)
+        for e in JournalEntry.objects.filter(id__in=pks).select_related("fund")
+    }
+
+
+def _add_to_totals(lg, frame: JournalFrame, chart: Chart, funds: dict, accounts: dict) -> None:
+    """Add the frame's balances and NW movements to the running totals."""
+    balances, moves = summarise(frame, chart)
+    existing = {
+        (b.fiscal_year, b.fund_id, b.account_id, b.opening): b
+        for b in LedgerBalance.objects.filter(lg=lg, fiscal_year__in=balances["fiscal_year"].unique().to_list())
+    }
+    new, changed = [], []
+    for fy, fund, acc, opening, amount in balances.iter_rows():
+        key = (fy, funds[fund], accounts[acc], opening)
+        if key in existing:
+            existing[key].amount += amount
+            changed.append(existing[key])
+        else:
+            new.append(LedgerBalance(lg=lg, fiscal_year=fy, fund_id=key[1], account_id=key[2], opening=opening, amount=amount))
+    LedgerBalance.objects.bulk_create(new, batch_size=500)
+    LedgerBalance.objects.bulk_update(changed, ["amount"], batch_size=500)
+    existing_moves = {
+        (m.fiscal_year, m.fund_id, m.category): m
+        for m in NetAssetMove.objects.filter(lg=lg, fiscal_year__in=moves["fiscal_year"].unique().to_list())
+    }
+    new, changed = [], []
+    for fy, fund, category, amount in moves.iter_rows():
+        key = (fy, funds[fund], category)
+        if key in existing_moves:
+            existing_moves[key].amount += amount
+            changed.append(existing_moves[key])
+        else:
+            new.append(NetAssetMove(lg=lg, fiscal_year=fy, fund_id=key[1], category=category, amount=amount))
+    NetAssetMove.objects.bulk_create(new, batch_size=500)
+    NetAssetMove.objects.bulk_update(changed, ["amount"], batch_size=500)
+
+
+def _lock_and_next_id(cur) -> int:
     """Lock the entry table against other writers and return the first free id."""
     table = JournalEntry._meta.db_table
     if connection.vendor == "postgresql":
@@ -124,29 +219,21 @@ def _insert(cur, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> N
             for row in rows:
                 copy.write_row(row)
     else:
-        marks = ", ".join(["%s"] * len(columns))
-        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+        marks = ", ".join(["?"] * len(columns))
+        # the plain sqlite3 method: Django's wrapper would tee the generator and rewrite the SQL
+        sqlite3.Cursor.executemany(cur.cursor, f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
 
 
 @transaction.atomic
 def reverse_entry(
-    *, lg: LocalGovernment, fiscal_year: int, voucher_no: str, fund_code: str, date, chart: Chart, reason: str = ""
+    *, lg: LocalGovernment, fiscal_year: int, voucher_no: str, fund_code: str, date: dt.date, chart: Chart,
+    reason: str = "",
 ) -> JournalEntry:
     """Post the reversal (逆仕訳) of a posted entry; an entry can be reversed only once."""
-    original = JournalEntry.objects.select_related("fund").get(
-        lg=lg, fiscal_year=fiscal_year, fund__code=fund_code, voucher_no=voucher_no
-    )
+    original = JournalEntry.objects.get(lg=lg, fiscal_year=fiscal_year, fund__code=fund_code, voucher_no=voucher_no)
     if JournalEntry.objects.filter(reverses=original).exists():
         raise ValueError(f"伝票「{voucher_no}」は既に取り消されています")
-    codes = dict(Account.objects.values_list("id", "code"))
-    from kokai.core.journal import Posting
-
-    entry = Entry(
-        fiscal_year=original.fiscal_year, date=original.date, fund=fund_code, kind=Kind(original.kind),
-        voucher_no=original.voucher_no,
-        postings=tuple(Posting(codes[a], amt) for a, amt in original.lines.values_list("account_id", "amount")),
-        dept=original.dept, description=original.description,
-    )
+    entry = _posted_entries([original.id])[original.id]
     rev = entry.reversed(voucher_no=f"取消-{voucher_no}", date=date, description=reason and f"逆仕訳: {reason}")
     post_entries(lg=lg, entries=[rev], chart=chart, reverses={0: original.id})
     return JournalEntry.objects.get(lg=lg, fiscal_year=fiscal_year, fund=original.fund, voucher_no=rev.voucher_no)

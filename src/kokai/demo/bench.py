@@ -1,0 +1,59 @@
+"""``kokai bench``: time the import of N journal lines and the building of the statements,
+each in its own ``kokai`` process, and report wall time and peak memory (max RSS)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import city
+
+YEAR = 2024
+
+
+def _run(args: list[str], db: str) -> tuple[float, int, str]:
+    """Run ``python -m kokai --db DB ARGS``; return (seconds, max RSS in MiB, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "kokai", "--db", db, *args], stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # reaps the child and gives its own rusage
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text, error = out.read().decode(), err.read().decode()
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"kokai {' '.join(args)} failed ({proc.returncode}):\n{error[-3000:]}")
+    return seconds, usage.ru_maxrss // 1024, text
+
+
+def run_bench(*, lines: int, workdir: Path, db: str | None = None) -> int:
+    workdir.mkdir(parents=True, exist_ok=True)
+    if db is None:
+        path = workdir / "bench.sqlite3"
+        for p in workdir.glob("bench.sqlite3*"):
+            p.unlink()
+        db = f"sqlite:///{path.resolve()}"
+    csv = workdir / f"bench-journals-{lines}.csv"
+    t0 = time.perf_counter()
+    if not csv.exists():
+        city.write_journals_csv(csv, YEAR, target_rows=lines, encoding="cp932")
+    opening = workdir / "bench-opening.csv"
+    city.write_opening_csv(opening, YEAR)
+    gen = time.perf_counter() - t0
+    size = csv.stat().st_size / 1024**2
+    print(f"仕訳データ {csv.name}（{size:.0f} MB, CP932）: 作成 {gen:.1f} 秒（計測対象外）")
+    _run(["init", "--lg-code", city.LG_CODE, "--name", city.NAME], db)
+    _run(["import", "opening", str(opening), "--year", str(YEAR)], db)
+    t_imp, rss_imp, out = _run(["import", "journals", str(csv)], db)
+    print(f"取込      {t_imp:6.1f} 秒  最大メモリ {rss_imp:5d} MiB  {out.strip()}")
+    t_st, rss_st, _ = _run(["statements", "--year", str(YEAR), "--format", "json", "--out", str(workdir / "bench.json")], db)
+    print(f"財務書類  {t_st:6.1f} 秒  最大メモリ {rss_st:5d} MiB  （コマンド起動を含む）")
+    t_ck, _rss, out = _run(["check", "--year", str(YEAR)], db)
+    print(f"チェック  {t_ck:6.1f} 秒  {out.strip().splitlines()[-1]}")
+    print(f"取込＋財務書類 {t_imp + t_st:.1f} 秒、最大メモリ {max(rss_imp, rss_st)} MiB")
+    return 0
