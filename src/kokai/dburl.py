@@ -27,7 +27,8 @@ def django_database(url: str) -> dict:
                 # interleave; WAL lets readers (the web pages) work during an import.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                # 128 MB page cache: a year's import touches its indexes all over.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-131072;",
             },
         }
     u = urlparse(url)

@@ -23,7 +23,7 @@ from .parse import decode, parse_date
 
 ENTRY_SCHEMA = {
     "idx": pl.Int64, "fiscal_year": pl.Int32, "date": pl.Date, "fund": pl.String, "dept": pl.String,
-    "kind": pl.Int8, "voucher_no": pl.String, "description": pl.String, "source": pl.String,
+    "kind": pl.Int8, "voucher_no": pl.String, "description": pl.String,
     "opening": pl.Boolean,
 }
 LINE_SCHEMA = {"idx": pl.Int64, "account": pl.String, "amount": pl.Int64}
@@ -52,7 +52,6 @@ def frame_from_entries(entries: Sequence[Entry]) -> JournalFrame:
             "kind": [int(x.kind) for x in entries],
             "voucher_no": [x.voucher_no for x in entries],
             "description": [x.description for x in entries],
-            "source": [x.source for x in entries],
             "opening": [x.opening for x in entries],
         },
         schema=ENTRY_SCHEMA,
@@ -161,7 +160,7 @@ def read_journals(
         pl.col("所属").fill_null("").alias("dept"),
         pl.when(pl.col("cash")).then(int(Kind.CASH)).otherwise(int(Kind.NON_CASH)).cast(pl.Int8).alias("kind"),
         pl.col("伝票番号").alias("voucher_no"), pl.col("摘要").fill_null("").alias("description"),
-        pl.lit(file).alias("source"), pl.lit(False).alias("opening"),
+        pl.lit(False).alias("opening"),
     )
     return JournalFrame(out, lines)
 

@@ -78,7 +78,7 @@ def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: s
     if issues:
         raise InputRejected(issues)
     other = (
-        JournalEntry.objects.filter(lg=lg, kind=1, reversed_by__isnull=True)
+        JournalEntry.objects.filter(lg=lg, kind=1, reversal__isnull=True)
         .exclude(fiscal_year=fiscal_year, fund__code=funds[fund])
         .values_list("fiscal_year", flat=True)
         .first()

@@ -76,7 +76,8 @@ class Account(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One imported file; the same file (by SHA-256) is never imported twice."""
+    """One posting run: an imported file (never imported twice: same SHA-256) or a
+    reversal. Every entry belongs to one, which says where and when it came from."""
 
     lg = models.ForeignKey(LocalGovernment, models.PROTECT, verbose_name="団体")
     kind = models.CharField("種類", max_length=20)
@@ -87,7 +88,7 @@ class ImportBatch(models.Model):
     imported_at = models.DateTimeField("取込日時", auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "取込履歴"
+        verbose_name = verbose_name_plural = "転記履歴"
         constraints = [models.UniqueConstraint(fields=["lg", "kind", "sha256"], name="batch_file_uniq")]
 
 
@@ -104,14 +105,7 @@ class JournalEntry(models.Model):
     kind = models.PositiveSmallIntegerField("種類", choices=KINDS)
     voucher_no = models.CharField("伝票番号", max_length=40)
     description = models.CharField("摘要", max_length=200, blank=True)
-    source = models.CharField("出典", max_length=255, blank=True)
-    batch = models.ForeignKey(
-        ImportBatch, models.PROTECT, null=True, blank=True, db_index=False, verbose_name="取込"
-    )
-    reverses = models.OneToOneField(
-        "self", models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name="取消対象"
-    )
-    posted_at = models.DateTimeField("転記日時")
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, db_index=False, verbose_name="転記履歴")
 
     class Meta:
         verbose_name = verbose_name_plural = "仕訳"
@@ -123,14 +117,17 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     """仕訳明細: a signed amount (debit +, credit −) on one account.
 
-    lg, fiscal_year, fund and opening repeat the entry's values so that statements are
-    summed from this table alone; entries are immutable, so the copies cannot drift.
+    lg, fiscal_year, fund and opening repeat the entry's values so that the ledger can be
+    summed from this table alone (check L1); entries are immutable, so the copies cannot
+    drift, and they are copies, so they carry no foreign-key constraint of their own.
     """
 
     entry = models.ForeignKey(JournalEntry, models.PROTECT, related_name="lines", verbose_name="仕訳")
-    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    lg = models.ForeignKey(
+        LocalGovernment, models.DO_NOTHING, db_index=False, db_constraint=False, verbose_name="団体"
+    )
     fiscal_year = models.PositiveSmallIntegerField("会計年度")
-    fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
+    fund = models.ForeignKey(Fund, models.DO_NOTHING, db_index=False, db_constraint=False, verbose_name="会計区分")
     opening = models.BooleanField("開始残高", default=False)
     account = models.ForeignKey(Account, models.PROTECT, db_index=False, verbose_name="勘定科目")
     amount = models.BigIntegerField("金額（借方＋／貸方−）")
@@ -138,6 +135,16 @@ class JournalLine(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "仕訳明細"
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="line_amount_nonzero")]
+
+
+class Reversal(models.Model):
+    """逆仕訳: which entry reverses which. An entry is reversed at most once."""
+
+    original = models.OneToOneField(JournalEntry, models.PROTECT, related_name="reversal", verbose_name="取消対象")
+    reversing = models.OneToOneField(JournalEntry, models.PROTECT, related_name="+", verbose_name="逆仕訳")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "逆仕訳"
 
 
 class LedgerBalance(models.Model):

@@ -9,12 +9,12 @@ half-posted.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 import polars as pl
 from django.db import connection, transaction
-from django.utils import timezone
 
 from kokai.core.chart import Chart
 from kokai.core.issues import InputRejected, Issue
@@ -25,42 +25,37 @@ from kokai.core.summary import summarise
 from .models import (
     Account,
     Fund,
+    ImportBatch,
     JournalEntry,
     JournalLine,
     LedgerBalance,
     LocalGovernment,
     NetAssetMove,
+    Reversal,
 )
 
-ENTRY_COLUMNS = (
-    "id", "lg_id", "fiscal_year", "date", "fund_id", "dept", "kind", "voucher_no",
-    "description", "source", "batch_id", "reverses_id", "posted_at",
-)
+ENTRY_COLUMNS = ("id", "lg_id", "fiscal_year", "date", "fund_id", "dept", "kind", "voucher_no", "description", "batch_id")
 LINE_COLUMNS = ("entry_id", "lg_id", "fiscal_year", "fund_id", "opening", "account_id", "amount")
 
 
 def post_entries(
-    *, lg: LocalGovernment, entries: Sequence[Entry], chart: Chart, batch_id: int | None = None,
-    reverses: dict[int, int] | None = None, file: str = "",
+    *, lg: LocalGovernment, entries: Sequence[Entry], chart: Chart, batch_id: int, file: str = "",
 ) -> tuple[int, int, int]:
     """Check and post Entry values (small batches); see :func:`post_frame`."""
     issues = [Issue(m, file=file) for e in entries for m in problems(e, chart)]
     if issues:
         raise InputRejected(issues)
-    return post_frame(lg=lg, frame=frame_from_entries(entries), chart=chart, batch_id=batch_id,
-                      reverses=reverses, file=file)
+    return post_frame(lg=lg, frame=frame_from_entries(entries), chart=chart, batch_id=batch_id, file=file)
 
 
 def post_frame(
-    *, lg: LocalGovernment, frame: JournalFrame, chart: Chart, batch_id: int | None = None,
-    reverses: dict[int, int] | None = None, file: str = "",
+    *, lg: LocalGovernment, frame: JournalFrame, chart: Chart, batch_id: int, file: str = "",
 ) -> tuple[int, int, int]:
     """Post the entries of a checked frame; return (entries posted, already there, lines).
 
     An entry whose 伝票番号 is already posted with the same content is skipped (that is
     what makes a re-import change nothing); with different content the whole call is
-    refused. ``reverses`` maps an entry's idx to the id of the entry it reverses. Must run
-    inside a transaction.
+    refused. Must run inside a transaction.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("post_frame must run inside transaction.atomic()")
@@ -71,25 +66,26 @@ def post_frame(
         frame, skipped = _drop_already_posted(lg, frame, funds, file)
         if not len(frame):
             return 0, skipped, 0
+        date_type = pl.Date if connection.vendor == "postgresql" else pl.String  # SQLite: ISO text
         entries = frame.entries.with_columns(
             (pl.col("idx").rank("ordinal").cast(pl.Int64) - 1 + first_id).alias("id"),
+            pl.lit(lg.id).alias("lg_id"),
+            pl.col("date").cast(date_type),
             pl.col("fund").replace_strict(funds, return_dtype=pl.Int64).alias("fund_id"),
-        )
-        ops = connection.ops
-        now = ops.adapt_datetimefield_value(timezone.now())
-        dates = {d: ops.adapt_datefield_value(d) for d in entries["date"].unique().to_list()}
-        reverses = reverses or {}
-        entry_rows = (
-            (i, lg.id, fy, dates[d], fund, dept[:20], kind, no, desc[:200], src[:255], batch_id, reverses.get(idx), now)
-            for idx, i, fy, d, fund, dept, kind, no, desc, src in entries.select(
-                "idx", "id", "fiscal_year", "date", "fund_id", "dept", "kind", "voucher_no", "description", "source"
-            ).iter_rows()
+            pl.col("dept").str.slice(0, 20),
+            pl.col("description").str.slice(0, 200),
+            pl.lit(batch_id, pl.Int64).alias("batch_id"),
         )
         lines = frame.lines.join(
             entries.select("idx", "id", "fiscal_year", "fund_id", "opening"), on="idx", how="inner",
             maintain_order="left",
-        ).with_columns(pl.col("account").replace_strict(accounts, return_dtype=pl.Int64).alias("account_id"))
-        line_rows = lines.select("id", pl.lit(lg.id), *LINE_COLUMNS[2:]).iter_rows()
+        ).with_columns(
+            pl.col("id").alias("entry_id"),
+            pl.lit(lg.id).alias("lg_id"),
+            pl.col("account").replace_strict(accounts, return_dtype=pl.Int64).alias("account_id"),
+        )
+        entry_rows = entries.select(ENTRY_COLUMNS).iter_rows()
+        line_rows = lines.select(LINE_COLUMNS).iter_rows()
         _insert(cur, JournalEntry._meta.db_table, ENTRY_COLUMNS, entry_rows)
         _insert(cur, JournalLine._meta.db_table, LINE_COLUMNS, line_rows)
         _advance_sequence(cur, first_id + len(frame) - 1)
@@ -231,9 +227,15 @@ def reverse_entry(
 ) -> JournalEntry:
     """Post the reversal (逆仕訳) of a posted entry; an entry can be reversed only once."""
     original = JournalEntry.objects.get(lg=lg, fiscal_year=fiscal_year, fund__code=fund_code, voucher_no=voucher_no)
-    if JournalEntry.objects.filter(reverses=original).exists():
+    if Reversal.objects.filter(original=original).exists():
         raise ValueError(f"伝票「{voucher_no}」は既に取り消されています")
     entry = _posted_entries([original.id])[original.id]
     rev = entry.reversed(voucher_no=f"取消-{voucher_no}", date=date, description=reason and f"逆仕訳: {reason}")
-    post_entries(lg=lg, entries=[rev], chart=chart, reverses={0: original.id})
-    return JournalEntry.objects.get(lg=lg, fiscal_year=fiscal_year, fund=original.fund, voucher_no=rev.voucher_no)
+    key = f"{fiscal_year}/{fund_code}/{voucher_no}"
+    batch = ImportBatch.objects.create(
+        lg=lg, kind="reversal", file_name=f"逆仕訳 {key}", sha256=hashlib.sha256(key.encode()).hexdigest()
+    )
+    post_entries(lg=lg, entries=[rev], chart=chart, batch_id=batch.id)
+    reversing = JournalEntry.objects.get(lg=lg, fiscal_year=fiscal_year, fund=original.fund, voucher_no=rev.voucher_no)
+    Reversal.objects.create(original=original, reversing=reversing)
+    return reversing
