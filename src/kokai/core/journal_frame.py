@@ -10,16 +10,17 @@ would accept.
 
 from __future__ import annotations
 
-import io
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
 from .chart import Chart, ChartError
 from .journal import OPENING_ONLY_ROLES, Entry, Kind
 from .journal_csv import COLUMNS, REQUIRED
-from .parse import decode, parse_date
+from .parse import parse_date, transcode_to_utf8
 
 ENTRY_SCHEMA = {
     "idx": pl.Int64, "fiscal_year": pl.Int32, "date": pl.Date, "fund": pl.String, "dept": pl.String,
@@ -68,21 +69,19 @@ def frame_from_entries(entries: Sequence[Entry]) -> JournalFrame:
 
 
 def read_journals(
-    data: bytes, *, file: str, chart: Chart, funds: Mapping[str, str]
+    path: Path, *, file: str, chart: Chart, funds: Mapping[str, str]
 ) -> JournalFrame | None:
-    """A frame from a clean journal CSV, or None if the slow path must look at it."""
-    try:
-        text, _enc = decode(data)
-    except ValueError:
-        return None
-    if not _same_width_everywhere(text):
-        return None
-    try:
-        df = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")), infer_schema=False, has_header=True, raise_if_empty=True
-        )
-    except Exception:  # noqa: BLE001  (any parse problem: the slow path explains it)
-        return None
+    """A frame from a clean journal CSV, or None if the slow path must look at it.
+
+    The file is transcoded to a temporary UTF-8 file that polars reads directly, so
+    memory stays near the size of the frame, not of several copies of the text."""
+    with open(path, "rb") as src, tempfile.NamedTemporaryFile(suffix=".csv") as utf8:
+        if not transcode_to_utf8(src, utf8) or not _same_width_everywhere(utf8.name):
+            return None
+        try:
+            df = pl.read_csv(utf8.name, infer_schema=False, has_header=True, raise_if_empty=True)
+        except Exception:  # noqa: BLE001  (any parse problem: the slow path explains it)
+            return None
     df = df.rename({c: c.strip() for c in df.columns})
     if any(c not in df.columns for c in REQUIRED) or len(set(df.columns)) != len(df.columns):
         return None
@@ -165,18 +164,26 @@ def read_journals(
     return JournalFrame(out, lines)
 
 
-def _same_width_everywhere(text: str) -> bool:
-    """Every non-blank line has as many fields as the header (checked without parsing
-    when the file has no quotes; quoted files go through the csv module)."""
-    if '"' in text:
-        import csv
+def _same_width_everywhere(path: str) -> bool:
+    """Every non-blank line has as many fields as the header: counted on the raw lines
+    when the file has no quotes, through the csv module when it has."""
+    with open(path, "rb") as f:
+        width = f.readline().count(b",")
+        for line in f:
+            if line.count(b",") != width and line.strip():
+                if b'"' in line:
+                    return _same_width_quoted(path)
+                return False
+    return True
 
-        reader = csv.reader(io.StringIO(text, newline=""))
+
+def _same_width_quoted(path: str) -> bool:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
         width = len(next(reader, []))
         return all(len(r) == width for r in reader if any(r))
-    lines = pl.Series(text.splitlines(), dtype=pl.String)
-    counts = lines.filter(lines.str.strip_chars() != "").str.count_matches(",")
-    return counts.n_unique() <= 1
 
 
 def _map_uniques(col: pl.Series, fn) -> dict | None:

@@ -24,6 +24,33 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ValueError("文字コードを判別できません。UTF-8 または Shift_JIS(CP932) で保存してください")
 
 
+def transcode_to_utf8(src, dst, chunk: int = 1 << 23) -> bool:
+    """Copy binary stream ``src`` to ``dst`` as UTF-8 without BOM, in chunks (a large
+    file is never one Python string). The source is UTF-8 (with or without BOM) or CP932.
+    Returns False, with ``dst`` left partial, if it is neither."""
+    import codecs
+
+    start = src.tell()
+    for enc in ("utf-8", "cp932"):
+        src.seek(start)
+        dst.seek(0)
+        dst.truncate()
+        decoder = codecs.getincrementaldecoder(enc)()
+        head = True
+        try:
+            while block := src.read(chunk):
+                if head and block.startswith(codecs.BOM_UTF8):
+                    block = block[3:]
+                head = False
+                dst.write(decoder.decode(block).encode("utf-8"))
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+        dst.flush()
+        return True
+    return False
+
+
 _NEG_MARKS = ("-", "−", "－", "▲", "△", "ー")
 _AMOUNT_RE = re.compile(r"^\d+$")
 

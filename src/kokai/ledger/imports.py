@@ -35,10 +35,17 @@ class ImportResult:
         return f"{self.file}: 仕訳 {self.entries:,} 件（明細 {self.lines:,} 行）を転記しました{extra}"
 
 
-def _read(path: Path) -> bytes:
+def _check_size(path: Path) -> None:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputRejected([Issue("ファイルが大きすぎます（2GB まで）。年度や会計区分で分けてください", file=path.name)])
-    return path.read_bytes()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _already(lg: LocalGovernment, kind: str, sha: str) -> bool:
@@ -47,26 +54,26 @@ def _already(lg: LocalGovernment, kind: str, sha: str) -> bool:
 
 def import_journals(*, lg: LocalGovernment, path: Path) -> ImportResult:
     """Import a 仕訳データ CSV; refuse the whole file if any row is bad."""
-    data = _read(path)
-    sha = hashlib.sha256(data).hexdigest()
+    _check_size(path)
+    sha = _sha256(path)
     if _already(lg, "journals", sha):
         return ImportResult(path.name, 0, 0, 0, True)
     chart, funds = chart_for(lg), fund_lookup(lg)
-    frame = read_journals(data, file=path.name, chart=chart, funds=funds)  # fast, columnar
+    frame = read_journals(path, file=path.name, chart=chart, funds=funds)  # fast, columnar
     if frame is None:  # something is off: the row-by-row parser finds and words it
-        entries, issues = parse_journals(data, file=path.name, chart=chart, funds=funds)
+        entries, issues = parse_journals(path.read_bytes(), file=path.name, chart=chart, funds=funds)
         if issues:
             raise InputRejected(issues)
         if not entries:
             raise InputRejected([Issue("取り込む仕訳がありません", file=path.name)])
         frame = frame_from_entries(entries)
-    del data
     return _post(lg, "journals", path.name, sha, frame, chart)
 
 
 def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: str = "01") -> ImportResult:
     """Import the opening balance sheet of the first fiscal year kept in Kokai."""
-    data = _read(path)
+    _check_size(path)
+    data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     if _already(lg, "opening", sha):
         return ImportResult(path.name, 0, 0, 0, True)
