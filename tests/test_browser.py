@@ -121,9 +121,7 @@ def served_ledger(chromium, tmp_path):
     _kokai(db, "init", "--lg-code", "999999", "--name", "テスト市", cwd=tmp_path)
     _kokai(db, "import", "opening", "open.csv", "--year", "2024", cwd=tmp_path)
     _kokai(db, "import", "journals", "j.csv", cwd=tmp_path)
-    made = _kokai(db, "user", "create", "kaikei", cwd=tmp_path, check=False)
-    if made.returncode != 0:  # the CLI without a "create" sub-command: `kokai user NAME`
-        _kokai(db, "user", "kaikei", cwd=tmp_path)
+    _kokai(db, "user", "create", "kaikei", cwd=tmp_path)
 
     port = _free_port()
     log = tmp_path / "serve.log"

@@ -61,3 +61,30 @@ def test_a_ledger_that_lost_a_line_fails_c1(chart):
     st = build(chart, totals_from_entries(chart, entries, 2024), lg_code="999999")
     c1 = next(c for c in run_checks(st) if c.id == "C1")
     assert not c1.ok and c1.left - c1.right == 4_500
+
+
+# The town's opening balance sheet as it would be published (様式第1号, in yen): the leaf
+# lines are what Kokai imports, the subtotals what the printed form shows.
+PUBLISHED_OPENING_SUBTOTALS = {
+    "BS/固定資産/有形固定資産/事業用資産": 11_000,  # 5,000 + 10,000 − 4,000
+    "BS/固定資産/有形固定資産/インフラ資産": 12_000,  # 20,000 − 8,000
+    "BS/固定資産/有形固定資産": 23_000,
+    "BS/固定資産/無形固定資産": 0,
+    "BS/固定資産/投資その他の資産": 500,
+    "BS/固定資産": 23_500,
+    "BS/流動資産/基金": 1_500,
+    "BS/流動資産": 2_600,  # 現金預金 900 (うち歳計外 100) + 未収金 200 + 基金 1,500
+    "BS/資産合計": 26_100,
+    "BS/固定負債": 7_200,  # 6,000 + 1,200
+    "BS/流動負債": 700,  # 600 + 100
+    "BS/負債合計": 7_900,
+    "BS/純資産合計": 18_200,  # 25,000 − 6,800
+    "BS/負債及び純資産合計": 26_100,
+}
+
+
+def test_published_leaf_lines_reproduce_the_published_subtotals(chart):
+    st = build(chart, totals_from_entries(chart, [opening_entry()], 2024), lg_code="999999")
+    assert {p: st.amount(p) for p in PUBLISHED_OPENING_SUBTOTALS} == PUBLISHED_OPENING_SUBTOTALS
+    assert st.amount("BS/流動資産/現金預金") == 900
+    assert st.amount("CF/前年度末歳計外現金残高") == 100 and st.amount("CF/本年度末資金残高") == 800

@@ -260,9 +260,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--reason")
     s.set_defaults(fn=cmd_reverse)
 
-    s = sub.add_parser("user", help="画面の利用者を登録する（パスワードは KOKAI_PASSWORD か入力）")
-    s.add_argument("username")
-    s.add_argument("--admin", action="store_true", help="管理画面（マスタ）も使える管理者にする")
+    s = sub.add_parser("user", help="画面の利用者")
+    us = s.add_subparsers(dest="user_cmd", required=True)
+    a = us.add_parser("create", help="利用者を登録する（パスワードは環境変数 KOKAI_PASSWORD か入力）")
+    a.add_argument("username")
+    a.add_argument("--admin", action="store_true", help="管理画面（マスタ）も使える管理者にする")
     s.set_defaults(fn=cmd_user)
 
     s = sub.add_parser("serve", help="画面を起動する（waitress）")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from kokai.dburl import database_url, django_database
 
 BASE_DIR = Path(__file__).resolve().parent
-_test_url = os.environ.get("KOKAI_TEST_DATABASE_URL")
+# Under pytest (pytest-django), KOKAI_TEST_DATABASE_URL picks the test database; a kokai
+# command started by a test (its own process, no pytest loaded) keeps its own --db.
+_test_url = os.environ.get("KOKAI_TEST_DATABASE_URL") if "pytest" in sys.modules else None
 DATABASES = {"default": django_database(_test_url if _test_url and _test_url != "sqlite" else database_url())}
 if _test_url == "sqlite":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
@@ -83,7 +86,6 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "web" / "staticfiles"
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

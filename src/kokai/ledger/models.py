@@ -91,6 +91,9 @@ class ImportBatch(models.Model):
         verbose_name = verbose_name_plural = "転記履歴"
         constraints = [models.UniqueConstraint(fields=["lg", "kind", "sha256"], name="batch_file_uniq")]
 
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.imported_at:%Y-%m-%d %H:%M}）"
+
 
 class JournalEntry(models.Model):
     """仕訳: one balanced entry. Never updated or deleted once posted."""
@@ -112,6 +115,9 @@ class JournalEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lg", "fiscal_year", "fund", "voucher_no"], name="entry_voucher_uniq")
         ]
+
+    def __str__(self) -> str:
+        return f"伝票 {self.voucher_no} {self.date} {self.description}"
 
 
 class JournalLine(models.Model):
@@ -135,6 +141,10 @@ class JournalLine(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "仕訳明細"
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="line_amount_nonzero")]
+
+    def __str__(self) -> str:
+        side = "借方" if self.amount > 0 else "貸方"
+        return f"{side} {self.account} {abs(self.amount):,}円"
 
 
 class Reversal(models.Model):
