@@ -87,7 +87,7 @@ def test_every_bad_row_is_reported_not_only_the_first(chart):
 
 def test_an_empty_or_headerless_file_is_refused(chart):
     assert parse_journals(b"", file="j.csv", chart=chart, funds=FUNDS)[1][0].message == "ファイルが空です"
-    _e, issues = parse_journals("1,2,3\n".encode(), file="j.csv", chart=chart, funds=FUNDS)
+    _e, issues = parse_journals(b"1,2,3\n", file="j.csv", chart=chart, funds=FUNDS)
     assert "見出し行に列" in issues[0].message
 
 
