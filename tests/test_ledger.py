@@ -118,3 +118,18 @@ def test_opening_contra_line_given_positive_is_refused(lg, tmp_path):
         import_opening(lg=lg, path=write(tmp_path, "o.csv", text), fiscal_year=2024)
     issue = e.value.issues[0]
     assert (issue.row, issue.column) == (4, "amount") and "負の数" in issue.message
+
+
+def test_a_sub_account_rolls_up_into_its_leaf(town, tmp_path):
+    """財政課 keeps 物件費 by purpose: a 補助科目 「委託料」 beneath 物件費."""
+    from kokai.ledger.masters import add_sub_account
+
+    sub = add_sub_account(lg=town, parent_ref="PL/経常費用/業務費用/物件費等/物件費", name="委託料")
+    assert sub.path == "経常費用/業務費用/物件費等/物件費/委託料"
+    text = ("伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+            "S1,2024-09-30,2024,一般会計,0401,PL/経常費用/業務費用/物件費等/物件費/委託料,500,物件費等支出,500,清掃委託\n")
+    import_journals(lg=town, path=write(tmp_path, "s.csv", text))
+    st, checks = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("PL/経常費用/業務費用/物件費等/物件費") == 500
+    assert st.amount("PL/純行政コスト") == 3_860 + 500
+    assert all(c.ok for c in checks)

@@ -86,6 +86,25 @@ def cmd_fund(args) -> int:
     return 0
 
 
+def cmd_account(args) -> int:
+    from kokai.core.chart import ChartError
+    from kokai.ledger.masters import add_sub_account, chart_for
+
+    lg = _lg(args.lg)
+    if args.account_cmd == "add":
+        try:
+            acc = add_sub_account(lg=lg, parent_ref=args.parent, name=args.name)
+        except (ValueError, ChartError) as exc:
+            print(f"補助科目を登録できませんでした: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        print(f"補助科目 {acc.code} {acc.statement}/{acc.path} を登録しました。")
+    else:
+        for ln in chart_for(lg).lines:
+            if ln.postable:
+                print(f"{ln.code}\t{ln.qualified_path}")
+    return 0
+
+
 def cmd_import(args) -> int:
     from kokai.core.issues import InputRejected
     from kokai.ledger.imports import import_journals, import_opening
@@ -232,6 +251,14 @@ def parser() -> argparse.ArgumentParser:
                    help="general: 一般会計等に含める / whole: 公営事業会計（全体のみ）")
     fs.add_parser("list")
     s.set_defaults(fn=cmd_fund)
+
+    s = sub.add_parser("account", help="勘定科目の一覧・補助科目の登録")
+    acs = s.add_subparsers(dest="account_cmd", required=True)
+    a = acs.add_parser("add", help="勘定科目の下に補助科目を登録する")
+    a.add_argument("--parent", required=True, help="親の勘定科目（コード、一意の名称またはパス）")
+    a.add_argument("--name", required=True)
+    acs.add_parser("list", help="仕訳できる勘定科目と補助科目の一覧")
+    s.set_defaults(fn=cmd_account)
 
     s = sub.add_parser("import", help="仕訳データ・開始残高の取込")
     s.add_argument("what", choices=["journals", "opening"])
