@@ -84,15 +84,15 @@ def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: s
     entry, issues = parse_opening(data, file=path.name, chart=chart, fiscal_year=fiscal_year, fund=funds[fund])
     if issues:
         raise InputRejected(issues)
-    other = (
-        JournalEntry.objects.filter(lg=lg, kind=1, reversal__isnull=True)
-        .exclude(fiscal_year=fiscal_year, fund__code=funds[fund])
+    other = (  # each 会計区分 has one opening balance sheet, in its first year in Kokai
+        JournalEntry.objects.filter(lg=lg, kind=1, fund__code=funds[fund], reversal__isnull=True)
+        .exclude(fiscal_year=fiscal_year)
         .values_list("fiscal_year", flat=True)
         .first()
     )
     if other is not None:
         raise InputRejected([Issue(
-            f"{other}年度の開始残高が既にあります。開始残高は最初の年度に1回だけ取り込みます。"
+            f"この会計区分には{other}年度の開始残高が既にあります。開始残高は最初の年度に1回だけ取り込みます。"
             "2年度目以降は前年度末の残高が自動で引き継がれます", file=path.name,
         )])
     return _post(lg, "opening", path.name, sha, frame_from_entries([entry]), chart)

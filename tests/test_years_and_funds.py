@@ -1,0 +1,66 @@
+"""The second year starts where the first ended, and 一般会計等 leaves out 公営事業会計."""
+
+from __future__ import annotations
+
+import pytest
+
+from kokai.core.issues import InputRejected
+from kokai.core.statements import NW_COLUMNS
+from kokai.ledger.imports import import_journals, import_opening
+from kokai.ledger.masters import add_fund
+from kokai.ledger.models import Fund
+from kokai.ledger.reporting import statements_for
+
+from .conftest import write
+from .example_town import journals_csv, opening_csv
+
+HEADER = "伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+
+
+@pytest.fixture
+def town(lg, tmp_path):
+    import_opening(lg=lg, path=write(tmp_path, "open.csv", opening_csv()), fiscal_year=2024)
+    import_journals(lg=lg, path=write(tmp_path, "j.csv", journals_csv()))
+    return lg
+
+
+def test_the_second_year_opens_with_the_first_years_closing_figures(town, tmp_path):
+    """2025: 給料 1,000 and 税 1,500. Its 前年度末 figures are 2024's 本年度末 (C14)."""
+    import_journals(lg=town, path=write(tmp_path, "j2025.csv", HEADER
+        + "1,2025-04-25,2025,一般会計,0101,職員給与費,1000,人件費支出,1000,4月分給料\n"
+        + "2,2025-05-10,2025,一般会計,0103,税収等収入,1500,NW/財源/税収等,1500,市民税\n"))
+    y1, _ = statements_for(lg=town, fiscal_year=2024)
+    y2, checks = statements_for(lg=town, fiscal_year=2025)
+    assert [str(c) for c in checks if not c.ok] == []
+    for col in NW_COLUMNS:
+        assert y2.amount("NW/前年度末純資産残高", col) == y1.amount("NW/本年度末純資産残高", col)
+    assert y2.amount("CF/前年度末資金残高") == y1.amount("CF/本年度末資金残高") == 2_540
+    assert y2.amount("CF/前年度末歳計外現金残高") == y1.amount("CF/本年度末歳計外現金残高") == 130
+    assert y2.amount("PL/純行政コスト") == 1_000  # only this year's cost
+    assert y2.amount("BS/純資産合計") == 20_890 + 500
+    assert y2.amount("BS/流動資産/現金預金") == 2_670 + 500
+    # with no movement of fixed assets, 固定資産等形成分 carries over unchanged
+    assert y2.amount("BS/固定資産等形成分") == y1.amount("BS/固定資産等形成分") == 26_450
+
+
+def test_a_public_enterprise_fund_is_left_out_of_general_scope(town, tmp_path):
+    add_fund(lg=town, code="10", name="下水道事業会計", scope=Fund.WHOLE)
+    add_fund(lg=town, code="02", name="公共用地先行取得事業特別会計", scope=Fund.GENERAL)
+    import_journals(lg=town, path=write(tmp_path, "other.csv", HEADER
+        + "W1,2024-06-01,2024,下水道事業会計,0901,職員給与費,700,人件費支出,700,下水道職員給与\n"
+        + "G1,2024-06-01,2024,02,0402,職員給与費,40,人件費支出,40,特会職員給与\n"))
+    st, checks = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("PL/経常費用/業務費用/人件費/職員給与費") == 3_000 + 40  # 一般会計 + 特別会計, no 下水道
+    assert all(c.ok for c in checks)
+
+
+def test_each_fund_has_its_own_opening_once(town, tmp_path):
+    add_fund(lg=town, code="02", name="公共用地先行取得事業特別会計")
+    text = ("path,amount\nBS/流動資産/現金預金,100\nBS/固定資産/有形固定資産/事業用資産/土地,400\n"
+            "BS/固定資産等形成分,400\nBS/余剰分（不足分）,100\n")
+    assert import_opening(lg=town, path=write(tmp_path, "o2.csv", text), fiscal_year=2024, fund="02").entries == 1
+    with pytest.raises(InputRejected, match="開始残高が既にあります"):
+        changed = opening_csv().replace("現金預金,800", "現金預金,810").replace("（不足分）,-6800", "（不足分）,-6790")
+        import_opening(lg=town, path=write(tmp_path, "o3.csv", changed), fiscal_year=2025)
+    st, _ = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("BS/資産合計") == 29_170 + 500
