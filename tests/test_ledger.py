@@ -133,3 +133,10 @@ def test_a_sub_account_rolls_up_into_its_leaf(town, tmp_path):
     assert st.amount("PL/経常費用/業務費用/物件費等/物件費") == 500
     assert st.amount("PL/純行政コスト") == 3_860 + 500
     assert all(c.ok for c in checks)
+
+
+def test_the_running_totals_agree_with_the_lines(town):
+    from kokai.ledger.reporting import ledger_check, nw_moves_check
+
+    assert ledger_check(lg=town, fiscal_year=2024).ok
+    assert nw_moves_check(lg=town, fiscal_year=2024).ok

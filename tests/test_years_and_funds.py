@@ -59,8 +59,46 @@ def test_each_fund_has_its_own_opening_once(town, tmp_path):
     text = ("path,amount\nBS/流動資産/現金預金,100\nBS/固定資産/有形固定資産/事業用資産/土地,400\n"
             "BS/固定資産等形成分,400\nBS/余剰分（不足分）,100\n")
     assert import_opening(lg=town, path=write(tmp_path, "o2.csv", text), fiscal_year=2024, fund="02").entries == 1
-    with pytest.raises(InputRejected, match="開始残高が既にあります"):
+    with pytest.raises(InputRejected, match="既にあります"):
         changed = opening_csv().replace("現金預金,800", "現金預金,810").replace("（不足分）,-6800", "（不足分）,-6790")
         import_opening(lg=town, path=write(tmp_path, "o3.csv", changed), fiscal_year=2025)
     st, _ = statements_for(lg=town, fiscal_year=2024)
     assert st.amount("BS/資産合計") == 29_170 + 500
+
+
+def test_a_wrong_opening_is_reversed_and_replaced(town, tmp_path):
+    """The opening had 未収金 200 where it should have been 250 (and 余剰分 −6,750)."""
+    import datetime as dt
+
+    from kokai.ledger.masters import chart_for
+    from kokai.ledger.posting import reverse_entry
+
+    reverse_entry(lg=town, fiscal_year=2024, voucher_no="開始残高", fund_code="01", date=dt.date(2024, 4, 1),
+                  chart=chart_for(town), reason="未収金の誤り")
+    fixed = opening_csv().replace("未収金,200", "未収金,250").replace("（不足分）,-6800", "（不足分）,-6750")
+    assert import_opening(lg=town, path=write(tmp_path, "o-fixed.csv", fixed), fiscal_year=2024).entries == 1
+    st, checks = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("BS/流動資産/未収金") == 50 + 50 and st.amount("NW/前年度末純資産残高") == 18_250
+    assert [str(c) for c in checks if not c.ok] == []
+
+
+def test_no_opening_for_a_fund_that_already_has_earlier_years(town, tmp_path):
+    with pytest.raises(InputRejected, match="2024年度の開始残高が既にあります"):
+        changed = opening_csv().replace("現金預金,800", "現金預金,810").replace("（不足分）,-6800", "（不足分）,-6790")
+        import_opening(lg=town, path=write(tmp_path, "o25.csv", changed), fiscal_year=2025)
+
+
+def test_a_reversed_acquisition_lowers_the_increase_row(town):
+    """Reversing 工作物 2,000 (voucher 4) takes 有形固定資産等の増加 back to 0, not to a 減少."""
+    import datetime as dt
+
+    from kokai.ledger.masters import chart_for
+    from kokai.ledger.posting import reverse_entry
+
+    reverse_entry(lg=town, fiscal_year=2024, voucher_no="4", fund_code="01", date=dt.date(2025, 3, 31),
+                  chart=chart_for(town))
+    st, checks = statements_for(lg=town, fiscal_year=2024)
+    row = "NW/固定資産等の変動（内部変動）/有形固定資産等"
+    assert st.amount(f"{row}の増加", "固定資産等形成分") == 0
+    assert st.amount(f"{row}の減少", "固定資産等形成分") == -1_100
+    assert all(c.ok for c in checks)

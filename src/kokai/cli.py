@@ -147,11 +147,11 @@ def cmd_statements(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from kokai.ledger.reporting import ledger_check, statements_for
+    from kokai.ledger.reporting import ledger_check, nw_moves_check, statements_for
 
     lg = _lg(args.lg)
     _st, checks = statements_for(lg=lg, fiscal_year=args.year)
-    checks.append(ledger_check(lg=lg, fiscal_year=args.year))
+    checks += [ledger_check(lg=lg, fiscal_year=args.year), nw_moves_check(lg=lg, fiscal_year=args.year)]
     for c in checks:
         print(c)
     failed = [c for c in checks if not c.ok]

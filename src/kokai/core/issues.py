@@ -36,3 +36,14 @@ class InputRejected(Exception):
     def __init__(self, issues: list[Issue]):
         self.issues = issues
         super().__init__("\n".join(str(i) for i in issues[:50]))
+
+
+class Issues(list):
+    """The issues found in one file so far."""
+
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def add(self, message: str, row: int | None = None, column: str = "") -> None:
+        self.append(Issue(message, file=self.file, row=row, column=column))

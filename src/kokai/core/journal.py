@@ -89,7 +89,7 @@ class Entry:
             voucher_no=voucher_no,
             postings=tuple(Posting(p.account, -p.amount) for p in self.postings),
             dept=self.dept,
-            description=description or f"逆仕訳: {self.description}",
+            description=(description or f"逆仕訳: {self.description}")[:200],
             source=self.voucher_no,
             reverses_kind=self.kind,
         )

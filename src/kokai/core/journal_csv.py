@@ -20,13 +20,14 @@ from dataclasses import dataclass
 import jaconv
 
 from .chart import Chart, ChartError
-from .issues import Issue
+from .issues import Issue, Issues
 from .journal import Entry, Kind, Posting, problems
 from .parse import decode, parse_amount, parse_date
 
 COLUMNS = ("伝票番号", "日付", "会計年度", "会計区分", "所属", "借方科目", "借方金額", "貸方科目", "貸方金額", "摘要")
 REQUIRED = ("伝票番号", "日付", "会計年度", "会計区分", "借方科目", "借方金額", "貸方科目", "貸方金額")
 MAX_ISSUES = 1000
+MAX_LENGTHS = {"伝票番号": 40, "所属": 20, "摘要": 200}  # the ledger's column sizes
 
 
 @dataclass
@@ -61,11 +62,8 @@ def parse_journals(
     data: bytes, *, file: str, chart: Chart, funds: Mapping[str, str]
 ) -> tuple[list[Entry], list[Issue]]:
     """Parse a journal CSV into entries; ``funds`` maps a 会計区分 code or name to its code."""
-    issues: list[Issue] = []
-
-    def issue(msg: str, row: int | None = None, column: str = "") -> None:
-        issues.append(Issue(msg, file=file, row=row, column=column))
-
+    issues = Issues(file)
+    issue = issues.add
     try:
         text, _enc = decode(data)
     except ValueError as e:
@@ -121,6 +119,10 @@ def parse_journals(
         if fund is None:
             issue(f"会計区分「{fund_ref}」は登録されていません。`kokai fund add` で登録するか、登録済みの名称・コードを使ってください", lineno, "会計区分")
             bad = True
+        for col, limit in MAX_LENGTHS.items():
+            if len(cell(row, col)) > limit:
+                issue(f"{col}が{len(cell(row, col))}文字あります。{limit}文字以内にしてください", lineno, col)
+                bad = True
         postings = []
         for side, acc_col, amt_col in ((1, "借方科目", "借方金額"), (-1, "貸方科目", "貸方金額")):
             ref, amt = cell(row, acc_col), cell(row, amt_col)

@@ -19,7 +19,7 @@ import polars as pl
 
 from .chart import Chart, ChartError
 from .journal import OPENING_ONLY_ROLES, Entry, Kind
-from .journal_csv import COLUMNS, REQUIRED
+from .journal_csv import COLUMNS, MAX_LENGTHS, REQUIRED
 from .parse import parse_date, transcode_to_utf8
 
 ENTRY_SCHEMA = {
@@ -82,14 +82,17 @@ def read_journals(
             df = pl.read_csv(utf8.name, infer_schema=False, has_header=True, raise_if_empty=True)
         except Exception:  # noqa: BLE001  (any parse problem: the slow path explains it)
             return None
+    if len({c.strip() for c in df.columns}) != len(df.columns):
+        return None
     df = df.rename({c: c.strip() for c in df.columns})
-    if any(c not in df.columns for c in REQUIRED) or len(set(df.columns)) != len(df.columns):
+    if any(c not in df.columns for c in REQUIRED):
         return None
     for c in COLUMNS:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
-    df = df.select(COLUMNS).with_columns(pl.all().str.strip_chars())
-    df = df.filter(~pl.all_horizontal(pl.all().is_null() | (pl.all() == "")))
+    stripped = pl.all().str.strip_chars()
+    df = df.select(COLUMNS).with_columns(pl.when(stripped == "").then(None).otherwise(stripped).name.keep())
+    df = df.filter(~pl.all_horizontal(pl.all().is_null()))
     if df.height == 0:
         return None
 
@@ -111,6 +114,9 @@ def read_journals(
         *(_amount(c).alias(c) for c in ("借方金額", "貸方金額")),
     )
     if df.select(pl.any_horizontal(pl.col("date", "fiscal_year", "fund", "伝票番号").is_null()).any()).item():
+        return None
+    too_long = [pl.col(c).str.len_chars() > n for c, n in MAX_LENGTHS.items()]
+    if df.select(pl.any_horizontal(too_long).any()).item():
         return None
     sides = []
     for sign, acc, amt in ((1, "借方科目", "借方金額"), (-1, "貸方科目", "貸方金額")):
@@ -145,7 +151,9 @@ def read_journals(
     )
     cf = [ln.code for ln in chart.lines if ln.statement == "CF"]
     per_entry = lines.group_by("idx").agg(
-        pl.col("amount").sum().alias("net"), pl.len().alias("n"), pl.col("account").is_in(cf).any().alias("cash")
+        pl.col("amount").cast(pl.Int128).sum().alias("net"),  # no wrap-around, however many lines
+        pl.len().alias("n"),
+        pl.col("account").is_in(cf).any().alias("cash"),
     )
     if per_entry.filter((pl.col("net") != 0) | (pl.col("n") < 2)).height:
         return None
@@ -166,15 +174,17 @@ def read_journals(
 
 def _same_width_everywhere(path: str) -> bool:
     """Every non-blank line has as many fields as the header: counted on the raw lines
-    when the file has no quotes, through the csv module when it has."""
+    when the file has no quotes at all, through the csv module when it has any."""
     with open(path, "rb") as f:
-        width = f.readline().count(b",")
+        header = f.readline()
+        width = header.count(b",")
+        quoted = b'"' in header
         for line in f:
-            if line.count(b",") != width and line.strip():
-                if b'"' in line:
-                    return _same_width_quoted(path)
+            if b'"' in line:
+                quoted = True
+            elif not quoted and line.count(b",") != width and line.strip():
                 return False
-    return True
+    return _same_width_quoted(path) if quoted else True
 
 
 def _same_width_quoted(path: str) -> bool:

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 
 from .chart import FA_FINANCIAL, FA_TANGIBLE, Chart, ChartError
-from .issues import Issue
+from .issues import Issue, Issues
 from .journal import Entry, Kind, Posting
 from .parse import decode, parse_amount
 
@@ -24,11 +24,8 @@ OPENING_VOUCHER = "開始残高"
 def parse_opening(
     data: bytes, *, file: str, chart: Chart, fiscal_year: int, fund: str
 ) -> tuple[Entry | None, list[Issue]]:
-    issues: list[Issue] = []
-
-    def issue(msg: str, row: int | None = None, column: str = "") -> None:
-        issues.append(Issue(msg, file=file, row=row, column=column))
-
+    issues = Issues(file)
+    issue = issues.add
     try:
         text, _enc = decode(data)
     except ValueError as e:

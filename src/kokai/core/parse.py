@@ -74,6 +74,8 @@ def parse_amount(text: str) -> int:
         s = whole
     if not _AMOUNT_RE.match(s):
         raise ValueError(f"金額「{text}」を数値として読めません。円単位の整数で入力してください")
+    if len(s) > 15:
+        raise ValueError(f"金額「{text}」が大きすぎます（15桁まで）")
     value = int(s)
     return -value if negative else value
 

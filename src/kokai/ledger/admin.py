@@ -37,6 +37,10 @@ class LocalGovernmentAdmin(admin.ModelAdmin):
     search_fields = ("lg_code", "name")
     ordering = ("lg_code",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # the 団体コード keys every record: fixed once registered
+        return ("lg_code",) if obj else ()
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the books hang on the 団体 (PROTECT); never delete one from the screen
 
@@ -46,6 +50,12 @@ class FundAdmin(admin.ModelAdmin):
     list_display = ("lg", "code", "name", "scope")
     list_filter = ("lg", "scope")
     search_fields = ("code", "name")
+
+    def get_readonly_fields(self, request, obj=None):
+        # once a 会計区分 has entries, its code and scope decide past statements: fixed
+        if obj and JournalEntry.objects.filter(fund=obj).exists():
+            return ("lg", "code", "scope")
+        return ("lg",) if obj else ()
     ordering = ("lg", "code")
 
 

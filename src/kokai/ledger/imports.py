@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from kokai.core.issues import InputRejected, Issue
+from kokai.core.journal import Kind
 from kokai.core.journal_csv import parse_journals
 from kokai.core.journal_frame import frame_from_entries, read_journals
 from kokai.core.opening_csv import parse_opening
@@ -84,17 +86,21 @@ def import_opening(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: s
     entry, issues = parse_opening(data, file=path.name, chart=chart, fiscal_year=fiscal_year, fund=funds[fund])
     if issues:
         raise InputRejected(issues)
+    fund_entries = JournalEntry.objects.filter(lg=lg, fund__code=funds[fund])
+    earlier = fund_entries.filter(fiscal_year__lt=fiscal_year).values_list("fiscal_year", flat=True).first()
     other = (  # each 会計区分 has one opening balance sheet, in its first year in Kokai
-        JournalEntry.objects.filter(lg=lg, kind=1, fund__code=funds[fund], reversal__isnull=True)
-        .exclude(fiscal_year=fiscal_year)
-        .values_list("fiscal_year", flat=True)
-        .first()
+        fund_entries.filter(kind=Kind.OPENING, reversal__isnull=True).exclude(fiscal_year=fiscal_year)
+        .values_list("fiscal_year", flat=True).first()
     )
-    if other is not None:
+    if earlier is not None or other is not None:
         raise InputRejected([Issue(
-            f"この会計区分には{other}年度の開始残高が既にあります。開始残高は最初の年度に1回だけ取り込みます。"
-            "2年度目以降は前年度末の残高が自動で引き継がれます", file=path.name,
+            f"この会計区分には{other or earlier}年度の{'開始残高' if other else '仕訳'}が既にあります。"
+            "開始残高は最初の年度に1回だけ取り込みます。2年度目以降は前年度末の残高が自動で引き継がれます",
+            file=path.name,
         )])
+    reversed_before = fund_entries.filter(fiscal_year=fiscal_year, kind=Kind.OPENING, reversal__isnull=False).count()
+    if reversed_before:  # a corrected opening after the earlier one was reversed
+        entry = dataclasses.replace(entry, voucher_no=f"{entry.voucher_no}-{reversed_before + 1}")
     return _post(lg, "opening", path.name, sha, frame_from_entries([entry]), chart)
 
 

@@ -79,6 +79,8 @@ def add_sub_account(*, lg: LocalGovernment, parent_ref: str, name: str) -> Accou
     parent = chart.resolve(parent_ref)
     if parent.kind != "leaf":
         raise ValueError(f"「{parent.qualified_path}」は勘定科目ではないため補助科目を作れません")
+    if parent.roles:  # 現金預金, 純資産の内訳, 財源, 無償所管換等 …: computed by role, not by sum
+        raise ValueError(f"「{parent.qualified_path}」は計算方法が決まっている科目のため、補助科目は作れません")
     n = Account.objects.filter(parent_code=parent.code).count() + 2
     code = f"{parent.code}-{lg.lg_code}-{n}"
     sub = sub_account(code=code, name=name, parent=parent)

@@ -106,7 +106,7 @@ class JournalEntry(models.Model):
     fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
     dept = models.CharField("所属", max_length=20, blank=True)
     kind = models.PositiveSmallIntegerField("種類", choices=KINDS)
-    voucher_no = models.CharField("伝票番号", max_length=40)
+    voucher_no = models.CharField("伝票番号", max_length=50)  # 40 from files, plus 取消- for reversals
     description = models.CharField("摘要", max_length=200, blank=True)
     batch = models.ForeignKey(ImportBatch, models.PROTECT, db_index=False, verbose_name="転記履歴")
 

@@ -61,6 +61,7 @@ def post_frame(
         raise RuntimeError("post_frame must run inside transaction.atomic()")
     funds = dict(Fund.objects.filter(lg=lg).values_list("code", "id"))
     accounts = dict(Account.objects.values_list("code", "id"))
+    _refuse_too_long(frame, file)
     with connection.cursor() as cur:
         first_id = _lock_and_next_id(cur)
         frame, skipped = _drop_already_posted(lg, frame, funds, file)
@@ -72,8 +73,6 @@ def post_frame(
             pl.lit(lg.id).alias("lg_id"),
             pl.col("date").cast(date_type),
             pl.col("fund").replace_strict(funds, return_dtype=pl.Int64).alias("fund_id"),
-            pl.col("dept").str.slice(0, 20),
-            pl.col("description").str.slice(0, 200),
             pl.lit(batch_id, pl.Int64).alias("batch_id"),
         )
         lines = frame.lines.join(
@@ -125,6 +124,15 @@ def _drop_already_posted(lg, frame: JournalFrame, funds: dict, file: str) -> tup
     )
     _refuse_duplicates_within(kept, file)
     return kept, len(same)
+
+
+def _refuse_too_long(frame: JournalFrame, file: str) -> None:
+    """Never cut text silently: the readers check lengths, this guards other callers."""
+    limits = {"voucher_no": 50, "dept": 20, "description": 200}
+    for col, limit in limits.items():
+        long = frame.entries.filter(pl.col(col).str.len_chars() > limit)
+        if long.height:
+            raise InputRejected([Issue(f"{col} が{limit}文字を超えています: {long[col][0][:60]}…", file=file)])
 
 
 def _refuse_duplicates_within(frame: JournalFrame, file: str) -> None:

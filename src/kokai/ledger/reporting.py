@@ -70,6 +70,39 @@ def ledger_check(*, lg: LocalGovernment, fiscal_year: int) -> Check:
     return Check("L1", "科目残高の集計 = 仕訳明細の合計（全科目）", differ == 0, "一致しない科目数", differ, "期待値", 0)
 
 
+def nw_moves_check(*, lg: LocalGovernment, fiscal_year: int) -> Check:
+    """L2: the running NW movements equal those recomputed from the year's lines."""
+    import polars as pl
+
+    from kokai.core.journal_frame import JournalFrame
+    from kokai.core.summary import summarise
+
+    chart = chart_for(lg)
+    wanted = [a.pk for a in Account.objects.all() if a.fa_group or a.nw_direct]
+    rows = list(
+        JournalLine.objects.filter(lg=lg, fiscal_year=fiscal_year, opening=False, account_id__in=wanted)
+        .values_list("entry_id", "account__code", "amount", "entry__fund__code", "entry__kind")
+    )
+    lines = pl.DataFrame(
+        [(e, a, n) for e, a, n, _f, _k in rows], schema={"idx": pl.Int64, "account": pl.String, "amount": pl.Int64},
+        orient="row",
+    )
+    entries = pl.DataFrame(
+        sorted({(e, fiscal_year, f, False, k) for e, _a, _n, f, k in rows}),
+        schema={"idx": pl.Int64, "fiscal_year": pl.Int32, "fund": pl.String, "opening": pl.Boolean, "kind": pl.Int8},
+        orient="row",
+    )
+    _b, moves = summarise(JournalFrame(entries, lines), chart)
+    recomputed = {(f, c): n for _fy, f, c, n in moves.iter_rows() if n}
+    kept = {
+        (f, c): n
+        for f, c, n in NetAssetMove.objects.filter(lg=lg, fiscal_year=fiscal_year).values_list("fund__code", "category", "amount")
+        if n
+    }
+    differ = sum(1 for k in recomputed.keys() | kept.keys() if recomputed.get(k) != kept.get(k))
+    return Check("L2", "固定資産等の変動の集計 = 仕訳明細からの再計算", differ == 0, "一致しない区分数", differ, "期待値", 0)
+
+
 def statements_for(
     *, lg: LocalGovernment, fiscal_year: int, scope: str = SCOPE_GENERAL
 ) -> tuple[Statements, list[Check]]:
