@@ -117,11 +117,88 @@ def cmd_import(args) -> int:
     try:
         if args.what == "journals":
             result = import_journals(lg=lg, path=path)
-        else:
+        elif args.what == "opening":
             result = import_opening(lg=lg, path=path, fiscal_year=args.year, fund=args.fund)
+        elif args.what == "cash":
+            from kokai.cash.services import import_cash
+
+            result = import_cash(lg=lg, path=path, profile=args.profile, fiscal_year=args.year)
+        else:
+            from kokai.cash.services import import_settled
+
+            n = import_settled(lg=lg, path=path)
+            print(f"{path.name}: 決算額 {n:,} 科目を取り込みました。")
+            return 0
     except InputRejected as exc:
         return _print_issues(exc)
     print(result.summary())
+    return 0
+
+
+def cmd_profile(args) -> int:
+    from kokai.core.cash import preview
+    from kokai.core.profiles import load_profile, shipped_profiles
+
+    if args.profile_cmd == "list":
+        for name in shipped_profiles():
+            print(name)
+        return 0
+    try:
+        profile = load_profile(args.profile)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"プロファイルを読めません: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    rows = preview(Path(args.file), profile=profile, n=args.rows)
+    for row in rows:
+        print(" | ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "")))
+    return 0
+
+
+def cmd_reconcile(args) -> int:
+    from kokai.cash.services import reconciliation_for
+    from kokai.core.reconcile import DIRECTION_LABELS
+    from kokai.report.reconciliation_xlsx import write_reconciliation
+
+    lg = _lg(args.lg)
+    rec = reconciliation_for(lg=lg, fiscal_year=args.year)
+    for row in rec.differences.head(200).iter_rows(named=True):
+        print(f"NG {DIRECTION_LABELS[row['direction']]} 款{row['kan']} 項{row['kou']} 目{row['moku']} 節{row['setsu']}"
+              f" {row['name'] or ''}: 歳入歳出データ {row['net']:,} / 決算額 {row['settled']:,}（差額 {row['difference']:,}）")
+    out = Path(args.out or f"reconciliation-{lg.lg_code}-{args.year}.xlsx")
+    write_reconciliation(out, rec, lg_name=lg.name, fiscal_year=args.year)
+    n, bad = rec.items.height, rec.differences.height
+    print(f"{n - bad}/{n} 科目が決算額と一致しました。{out} を作成しました。")
+    return EXIT_CHECKS if bad else 0
+
+
+def cmd_convert(args) -> int:
+    from kokai.cash.convert import convert_year
+    from kokai.core.issues import InputRejected
+
+    lg = _lg(args.lg)
+    try:
+        result = convert_year(lg=lg, fiscal_year=args.year)
+    except InputRejected as exc:
+        return _print_issues(exc)
+    print(result.summary())
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from kokai.core.conversion import standard_rules
+
+    table = standard_rules()
+    if args.rules_cmd == "export":
+        Path(args.file).write_text(table.to_csv(), encoding="utf-8")
+        print(f"{args.file} に変換表を書き出しました。")
+        return 0
+    direction = {"歳出": "E", "歳入": "R"}.get(args.direction, args.direction)
+    for line in table.explain(
+        fiscal_year=args.year, direction=direction, kan=args.kan, kou=args.kou, moku=args.moku, setsu=args.setsu,
+        saisetsu=args.saisetsu, setsu_name=args.setsu_name, saisetsu_name=args.saisetsu_name, arrears=args.arrears,
+        custodial=args.custodial,
+    ):
+        print(line)
     return 0
 
 
@@ -261,11 +338,46 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_account)
 
     s = sub.add_parser("import", help="仕訳データ・開始残高の取込")
-    s.add_argument("what", choices=["journals", "opening"])
+    s.add_argument("what", choices=["journals", "opening", "cash", "settled"],
+                   help="journals: 仕訳データ / opening: 開始貸借対照表 / cash: 歳入歳出データ / settled: 決算額")
     s.add_argument("file")
-    s.add_argument("--year", type=int, help="開始残高の会計年度（opening のとき必須）")
+    s.add_argument("--year", type=int, help="会計年度（opening のとき必須。cash ではファイルに年度列がないとき）")
+    s.add_argument("--profile", default="standard", help="歳入歳出データのプロファイル（名前かファイル）")
     s.add_argument("--fund", default="01", help="開始残高の会計区分（既定: 01 一般会計）")
     s.set_defaults(fn=cmd_import)
+
+    s = sub.add_parser("profile", help="歳入歳出データのプロファイル")
+    ps = s.add_subparsers(dest="profile_cmd", required=True)
+    a = ps.add_parser("check", help="ファイルの先頭の行をプロファイルで読んで表示する")
+    a.add_argument("file")
+    a.add_argument("--profile", default="standard")
+    a.add_argument("--rows", type=int, default=10)
+    ps.add_parser("list", help="同梱のプロファイル")
+    s.set_defaults(fn=cmd_profile)
+
+    s = sub.add_parser("reconcile", help="歳入歳出データを決算額と照合する（戻入・戻出を差し引き）")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--out", help="照合結果の XLSX")
+    s.set_defaults(fn=cmd_reconcile)
+
+    s = sub.add_parser("convert", help="歳入歳出データを仕訳に変換して転記する（期末一括仕訳）")
+    s.add_argument("--year", type=int, required=True)
+    s.set_defaults(fn=cmd_convert)
+
+    s = sub.add_parser("rules", help="資金仕訳変換表")
+    rs = s.add_subparsers(dest="rules_cmd", required=True)
+    a = rs.add_parser("explain", help="ある予算科目をどの規則がなぜ変換するか")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--direction", required=True, help="歳出 / 歳入")
+    for code in ("kan", "kou", "moku", "setsu", "saisetsu"):
+        a.add_argument(f"--{code}")
+    a.add_argument("--setsu-name")
+    a.add_argument("--saisetsu-name")
+    a.add_argument("--arrears", help="現年 / 滞納繰越")
+    a.add_argument("--custodial", action="store_true", help="歳計外現金")
+    a = rs.add_parser("export", help="標準の変換表を CSV に書き出す")
+    a.add_argument("file")
+    s.set_defaults(fn=cmd_rules)
 
     s = sub.add_parser("statements", help="財務書類4表を出力する")
     s.add_argument("--year", type=int, required=True)
@@ -320,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "import" and args.what == "opening" and not args.year:
         parser().error("開始残高の取込には --year が必要です")
-    if args.command not in ("bench",):
+    if args.command not in ("bench", "profile", "rules"):
         _setup(args.db)
     return args.fn(args)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 import polars as pl
@@ -22,6 +21,7 @@ from kokai.core.journal import Entry, Kind, Posting, digest, problems
 from kokai.core.journal_frame import JournalFrame, frame_from_entries
 from kokai.core.summary import summarise
 
+from .bulk import insert_rows
 from .models import (
     Account,
     Fund,
@@ -85,8 +85,8 @@ def post_frame(
         )
         entry_rows = entries.select(ENTRY_COLUMNS).iter_rows()
         line_rows = lines.select(LINE_COLUMNS).iter_rows()
-        _insert(cur, JournalEntry._meta.db_table, ENTRY_COLUMNS, entry_rows)
-        _insert(cur, JournalLine._meta.db_table, LINE_COLUMNS, line_rows)
+        insert_rows(cur, JournalEntry._meta.db_table, ENTRY_COLUMNS, entry_rows)
+        insert_rows(cur, JournalLine._meta.db_table, LINE_COLUMNS, line_rows)
         _advance_sequence(cur, first_id + len(frame) - 1)
     _add_to_totals(lg, frame, chart, funds, accounts)
     return len(frame), skipped, lines.height
@@ -110,7 +110,7 @@ def _drop_already_posted(lg, frame: JournalFrame, funds: dict, file: str) -> tup
         _refuse_duplicates_within(frame, file)
         return frame, 0
     new = _entries_of(frame, [i for i, _ in clash])
-    old = _posted_entries([pk for _, pk in clash])
+    old = posted_entries([pk for _, pk in clash])
     bad = [e.voucher_no for (i, pk) in clash if digest(new[i]) != digest(old[pk]) for e in (new[i],)]
     if bad:
         raise InputRejected([
@@ -154,7 +154,7 @@ def _entries_of(frame: JournalFrame, idxs: Iterable[int]) -> dict[int, Entry]:
     return out
 
 
-def _posted_entries(pks: list[int]) -> dict[int, Entry]:
+def posted_entries(pks: list[int]) -> dict[int, Entry]:
     postings: dict[int, list[Posting]] = {}
     for pk, acc, amt in JournalLine.objects.filter(entry_id__in=pks).values_list("entry_id", "account__code", "amount"):
         postings.setdefault(pk, []).append(Posting(acc, amt))
@@ -214,20 +214,6 @@ def _advance_sequence(cur, last_id: int) -> None:
         cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [last_id])
 
 
-def _insert(cur, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Bulk insert: COPY on PostgreSQL (all lines in one statement, which the balance
-    trigger checks at once), executemany on SQLite."""
-    cols = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["?"] * len(columns))
-        # the plain sqlite3 method: Django's wrapper would tee the generator and rewrite the SQL
-        sqlite3.Cursor.executemany(cur.cursor, f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-
-
 @transaction.atomic
 def reverse_entry(
     *, lg: LocalGovernment, fiscal_year: int, voucher_no: str, fund_code: str, date: dt.date, chart: Chart,
@@ -237,7 +223,7 @@ def reverse_entry(
     original = JournalEntry.objects.get(lg=lg, fiscal_year=fiscal_year, fund__code=fund_code, voucher_no=voucher_no)
     if Reversal.objects.filter(original=original).exists():
         raise ValueError(f"伝票「{voucher_no}」は既に取り消されています")
-    entry = _posted_entries([original.id])[original.id]
+    entry = posted_entries([original.id])[original.id]
     rev = entry.reversed(voucher_no=f"取消-{voucher_no}", date=date, description=reason and f"逆仕訳: {reason}")
     key = f"{fiscal_year}/{fund_code}/{voucher_no}"
     batch = ImportBatch.objects.create(

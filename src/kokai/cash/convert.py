@@ -1,0 +1,205 @@
+"""期末一括仕訳: a year of 歳入歳出データ converted to cash journals by the conversion table.
+
+Each record becomes a debit and a credit line by its rule (a 戻入 or 戻出 is the reverse
+booking, since its amount is negative); the records of one 伝票 form one entry, numbered
+``歳出-<伝票番号>`` / ``歳入-<伝票番号>``. 繰越金 (a rule without accounts) makes no journal.
+Records a rule marks as needing a decision are booked provisionally by the rule until the
+matching worksheet decides them.
+
+Converting again gives the same ledger as converting once: an entry whose content is
+unchanged is left alone; a changed one is reversed (逆仕訳) and posted again as
+``<voucher>#2`` …; an entry whose records are gone is reversed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import transaction
+
+from kokai.core.chart import Chart, ChartError
+from kokai.core.issues import InputRejected, Issue
+from kokai.core.journal import Kind, digest
+from kokai.core.journal_frame import ENTRY_SCHEMA, LINE_SCHEMA, JournalFrame, frame_from_entries
+from kokai.ledger.masters import chart_for
+from kokai.ledger.models import ImportBatch, JournalEntry, LocalGovernment, Reversal
+from kokai.ledger.posting import post_entries, post_frame, posted_entries
+
+from .services import records_frame
+
+RECORD_COLUMNS = (
+    "fiscal_year", "fund", "direction", "kan", "kou", "moku", "setsu", "saisetsu", "kan_name", "kou_name",
+    "moku_name", "setsu_name", "saisetsu_name", "voucher_no", "line_no", "date", "amount", "voucher_type", "dept",
+    "description", "arrears", "custodial",
+)
+NULLABLE = ("kou", "moku", "setsu", "saisetsu", "kan_name", "kou_name", "moku_name", "setsu_name", "saisetsu_name",
+            "arrears")
+PREFIX = {"E": "歳出-", "R": "歳入-"}
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    records: int
+    no_journal: int
+    pending: int  # booked provisionally: a decision is needed
+    posted: int
+    unchanged: int
+    reversed: int
+
+    def summary(self) -> str:
+        return (
+            f"歳入歳出データ {self.records:,} 件を変換しました: 仕訳 {self.posted:,} 件を転記、"
+            f"変更なし {self.unchanged:,} 件、逆仕訳 {self.reversed:,} 件、仕訳なし（繰越金など）{self.no_journal:,} 件。"
+            + (f"判断が必要な {self.pending:,} 件は変換表の仮の仕訳で計上しています。" if self.pending else "")
+        )
+
+
+def to_journals(records: pl.DataFrame, ruled: pl.DataFrame, chart: Chart) -> tuple[JournalFrame, int, int]:
+    """Journals from ruled records: (frame, records without a journal, records pending a decision)."""
+    missing = ruled.filter(pl.col("rule_id").is_null())
+    if missing.height:
+        keys = missing.group_by("direction", "kan", "kou", "moku", "setsu", "saisetsu").agg(pl.len().alias("n")).sort("n", descending=True)
+        raise InputRejected([
+            Issue(f"{'歳出' if d == 'E' else '歳入'} 款{kan} 項{kou or '-'} 目{moku or '-'} 節{setsu or '-'} 細節{ss or '-'}"
+                  f" の変換規則がありません（{n:,}件）。変換表に規則を追加してください")
+            for d, kan, kou, moku, setsu, ss, n in keys.head(100).iter_rows()
+        ])
+    no_journal = ruled.filter(pl.col("debit").is_null() | pl.col("credit").is_null()).height
+    ruled = ruled.filter(pl.col("debit").is_not_null() & pl.col("credit").is_not_null())
+    pending = ruled.filter(pl.col("decision").fill_null("") != "").height
+    codes = {}
+    for path in pl.concat([ruled["debit"], ruled["credit"]]).unique().to_list():
+        try:
+            codes[path] = chart.resolve(path).code
+        except ChartError as e:
+            raise InputRejected([Issue(f"変換表の科目「{path}」: {e}")]) from e
+    ruled = ruled.with_columns(
+        (pl.lit("") + pl.col("direction").replace_strict(PREFIX) + pl.col("voucher_no")).alias("entry_voucher")
+    )
+    key = ["fiscal_year", "fund", "entry_voucher"]
+    entries = (
+        ruled.sort("date", "line_no")
+        .group_by(key, maintain_order=True)
+        .agg(pl.col("date").first(), pl.col("dept").first(), pl.col("description").first())
+        .with_row_index("idx")
+        .with_columns(pl.col("idx").cast(pl.Int64))
+    )
+    with_idx = ruled.join(entries.select(*key, "idx"), on=key, how="left", maintain_order="left")
+    lines = pl.concat([
+        with_idx.select("idx", "line_no", pl.lit(0).alias("side"),
+                        pl.col("debit").replace_strict(codes, return_dtype=pl.String).alias("account"), "amount"),
+        with_idx.select("idx", "line_no", pl.lit(1).alias("side"),
+                        pl.col("credit").replace_strict(codes, return_dtype=pl.String).alias("account"),
+                        (-pl.col("amount")).alias("amount")),
+    ]).sort("idx", "line_no", "side").select("idx", "account", "amount").filter(pl.col("amount") != 0)
+    cf = {ln.code for ln in chart.lines if ln.statement == "CF"}
+    kinds = lines.group_by("idx").agg(pl.col("account").is_in(list(cf)).any().alias("cash"))
+    entries = entries.join(kinds, on="idx", how="left").with_columns(
+        pl.when(pl.col("cash")).then(int(Kind.CASH)).otherwise(int(Kind.NON_CASH)).cast(pl.Int8).alias("kind")
+    )
+    frame = JournalFrame(
+        entries.select(
+            "idx", pl.col("fiscal_year").cast(pl.Int32), "date", "fund", pl.col("dept").fill_null(""), "kind",
+            pl.col("entry_voucher").alias("voucher_no"), pl.col("description").fill_null(""),
+            pl.lit(False).alias("opening"),
+        ).cast(ENTRY_SCHEMA).sort("idx"),
+        lines.cast(LINE_SCHEMA),
+    )
+    return frame, no_journal, pending
+
+
+def convert_year(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> ConversionResult:
+    """Convert a year's cash records to journals and post them (re-runnable)."""
+    from kokai.core.conversion import apply_rules, standard_rules
+
+    chart = chart_for(lg)
+    records = records_frame(lg=lg, fiscal_year=fiscal_year, columns=RECORD_COLUMNS).with_columns(
+        *(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in NULLABLE)
+    )
+    if records.height == 0:
+        raise InputRejected([Issue(f"{fiscal_year}年度の歳入歳出データがありません。先に `kokai import cash` で取り込んでください")])
+    ruled = apply_rules(rules or standard_rules(), records)
+    frame, no_journal, pending = to_journals(records, ruled, chart)
+    with transaction.atomic():
+        frame, unchanged, reversals = _against_earlier_runs(lg, fiscal_year, frame, chart)
+        key = f"{fiscal_year}:{len(frame)}:{unchanged}:{JournalEntry.objects.filter(lg=lg).count()}"
+        batch = ImportBatch.objects.create(
+            lg=lg, kind="conversion", file_name=f"{fiscal_year}年度 期末一括仕訳",
+            sha256=hashlib.sha256(key.encode()).hexdigest(),
+        )
+        if reversals:
+            _post_reversals(lg, reversals, chart, batch.id)
+        posted = post_frame(lg=lg, frame=frame, chart=chart, batch_id=batch.id)[0] if len(frame) else 0
+        ImportBatch.objects.filter(pk=batch.pk).update(entries=posted)
+    return ConversionResult(records.height, no_journal, pending, posted, unchanged, len(reversals))
+
+
+def _base(voucher: str) -> str:
+    return voucher.split("#", 1)[0]
+
+
+def _against_earlier_runs(lg, fiscal_year: int, frame: JournalFrame, chart: Chart):
+    """Drop entries an earlier run posted identically; renumber changed ones and list the
+    earlier entries to reverse (changed or gone)."""
+    earlier = {
+        _base(no): (pk, no)
+        for pk, no in JournalEntry.objects.filter(
+            lg=lg, fiscal_year=fiscal_year, batch__kind="conversion", reversal__isnull=True
+        ).exclude(kind=Kind.REVERSAL).values_list("id", "voucher_no")
+    }
+    if not earlier:
+        return frame, 0, []
+    new = _frame_entries(frame)
+    old = posted_entries([pk for pk, _no in earlier.values()])
+    unchanged, renumber, reverse = set(), {}, []
+    for idx, entry in new.items():
+        if entry.voucher_no not in earlier:
+            continue
+        pk, old_no = earlier[entry.voucher_no]
+        if digest(entry) == digest(old[pk]):
+            unchanged.add(idx)
+        else:
+            reverse.append(pk)
+            n = int(old_no.split("#", 1)[1]) + 1 if "#" in old_no else 2
+            renumber[idx] = f"{entry.voucher_no}#{n}"
+    kept_vouchers = {e.voucher_no for e in new.values()}
+    reverse += [pk for base, (pk, _no) in earlier.items() if base not in kept_vouchers]
+    entries = frame.entries.filter(~pl.col("idx").is_in(list(unchanged))).with_columns(
+        pl.col("idx").replace_strict(renumber, default=None, return_dtype=pl.String)
+        .fill_null(pl.col("voucher_no")).alias("voucher_no")
+    )
+    lines = frame.lines.filter(~pl.col("idx").is_in(list(unchanged)))
+    return JournalFrame(entries, lines), len(unchanged), reverse
+
+
+def _frame_entries(frame: JournalFrame):
+    from kokai.core.journal import Entry, Posting
+
+    postings: dict[int, list] = {}
+    for idx, acc, amt in frame.lines.iter_rows():
+        postings.setdefault(idx, []).append(Posting(acc, amt))
+    return {
+        idx: Entry(fy, d, fund, Kind(kind), no, tuple(postings.get(idx, ())), dept, desc)
+        for idx, fy, d, fund, dept, kind, no, desc in frame.entries.select(
+            "idx", "fiscal_year", "date", "fund", "dept", "kind", "voucher_no", "description"
+        ).iter_rows()
+    }
+
+
+def _post_reversals(lg, pks: list[int], chart: Chart, batch_id: int) -> None:
+    import datetime as dt
+
+    old = posted_entries(pks)
+    reversals = [
+        old[pk].reversed(voucher_no=f"取消-{old[pk].voucher_no}", date=min(old[pk].date, dt.date(old[pk].fiscal_year + 1, 5, 31)),
+                         description=f"再変換による取消: {old[pk].description}")
+        for pk in pks
+    ]
+    post_entries(lg=lg, entries=reversals, chart=chart, batch_id=batch_id)
+    ids = dict(JournalEntry.objects.filter(lg=lg, batch_id=batch_id, kind=Kind.REVERSAL).values_list("voucher_no", "id"))
+    Reversal.objects.bulk_create([Reversal(original_id=pk, reversing_id=ids[f"取消-{old[pk].voucher_no}"]) for pk in pks])
+
+
+__all__ = ["ConversionResult", "convert_year", "frame_from_entries", "to_journals"]

@@ -1,0 +1,80 @@
+"""歳入歳出データ (cash records from the 財務会計 system) and the 決算額 they reconcile to."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kokai.ledger.models import Fund, ImportBatch, LocalGovernment
+
+
+class CashRecord(models.Model):
+    """One line of a 財務会計 export: a receipt or payment on a budget item (予算科目).
+
+    ``amount`` is the signed contribution to the item's total: a payment or receipt is
+    positive, a 戻入 (against 歳出) or 戻出・還付 (against 歳入) negative.
+    """
+
+    DIRECTIONS = [("R", "歳入"), ("E", "歳出")]
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, db_index=False, verbose_name="取込")
+    row = models.PositiveIntegerField("ファイルの行")
+    fiscal_year = models.PositiveSmallIntegerField("会計年度")
+    fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
+    direction = models.CharField("歳入歳出", max_length=1, choices=DIRECTIONS)
+    kan = models.CharField("款", max_length=10)
+    kou = models.CharField("項", max_length=10, blank=True)
+    moku = models.CharField("目", max_length=10, blank=True)
+    setsu = models.CharField("節", max_length=10, blank=True)
+    saisetsu = models.CharField("細節", max_length=10, blank=True)
+    kan_name = models.CharField("款名", max_length=60, blank=True)
+    kou_name = models.CharField("項名", max_length=60, blank=True)
+    moku_name = models.CharField("目名", max_length=60, blank=True)
+    setsu_name = models.CharField("節名", max_length=60, blank=True)
+    saisetsu_name = models.CharField("細節名", max_length=60, blank=True)
+    voucher_no = models.CharField("伝票番号", max_length=40)
+    line_no = models.PositiveIntegerField("行番号")
+    date = models.DateField("日付")
+    amount = models.BigIntegerField("金額（戻入・戻出は負）")
+    voucher_type = models.CharField("伝票種別", max_length=4)
+    dept = models.CharField("所属", max_length=20, blank=True)
+    counterparty = models.CharField("相手方", max_length=100, blank=True)
+    description = models.CharField("摘要", max_length=200, blank=True)
+    program = models.CharField("事業コード", max_length=20, blank=True)
+    carryover = models.CharField("繰越区分", max_length=4, blank=True)
+    arrears = models.CharField("現年滞繰区分", max_length=4, blank=True)
+    custodial = models.BooleanField("歳計外現金", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "歳入歳出データ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lg", "fiscal_year", "fund", "direction", "voucher_no", "line_no"], name="cash_line_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.voucher_no}-{self.line_no} {self.amount:,}円"
+
+
+class SettledAmount(models.Model):
+    """決算額 of one budget item (款・項・目・節), as the 決算書 states it."""
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    fiscal_year = models.PositiveSmallIntegerField("会計年度")
+    fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
+    direction = models.CharField("歳入歳出", max_length=1, choices=CashRecord.DIRECTIONS)
+    kan = models.CharField("款", max_length=10)
+    kou = models.CharField("項", max_length=10)
+    moku = models.CharField("目", max_length=10)
+    setsu = models.CharField("節", max_length=10)
+    name = models.CharField("科目名", max_length=200, blank=True)
+    amount = models.BigIntegerField("決算額")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "決算額"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lg", "fiscal_year", "fund", "direction", "kan", "kou", "moku", "setsu"], name="settled_uniq"
+            )
+        ]
