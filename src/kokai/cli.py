@@ -198,7 +198,8 @@ def cmd_rules(args) -> int:
         saisetsu=args.saisetsu, setsu_name=args.setsu_name, saisetsu_name=args.saisetsu_name, arrears=args.arrears,
         custodial=args.custodial,
     ):
-        print(line)
+        if args.all or not line.startswith("×"):
+            print(line)
     return 0
 
 
@@ -375,6 +376,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--saisetsu-name")
     a.add_argument("--arrears", help="現年 / 滞納繰越")
     a.add_argument("--custodial", action="store_true", help="歳計外現金")
+    a.add_argument("--all", action="store_true", help="一致しなかった規則も理由つきで表示する")
     a = rs.add_parser("export", help="標準の変換表を CSV に書き出す")
     a.add_argument("file")
     s.set_defaults(fn=cmd_rules)
