@@ -296,8 +296,10 @@ def cmd_demo(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from kokai.demo.bench import run_bench
+    from kokai.demo.bench import run_bench, run_cash_bench
 
+    if args.cash:
+        return run_cash_bench(records=args.cash, workdir=Path(args.workdir))
     return run_bench(lines=args.lines, workdir=Path(args.workdir), db=args.db)
 
 
@@ -420,7 +422,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_demo)
 
     s = sub.add_parser("bench", help="性能測定（仕訳明細N行の取込と財務書類作成）")
-    s.add_argument("--lines", type=int, default=1_000_000)
+    s.add_argument("--lines", type=int, default=1_000_000, help="仕訳データの行数")
+    s.add_argument("--cash", type=int, metavar="N", help="仕訳の代わりに歳入歳出データ N 件で取込・照合・変換を測る")
     s.add_argument("--workdir", default="bench-output")
     s.set_defaults(fn=cmd_bench)
 
