@@ -78,3 +78,54 @@ class SettledAmount(models.Model):
                 fields=["lg", "fiscal_year", "fund", "direction", "kan", "kou", "moku", "setsu"], name="settled_uniq"
             )
         ]
+
+
+class MatchingDecision(models.Model):
+    """マッチングワークシートの判断: where one payment, or one part of it, is booked.
+
+    A payment that a conversion rule marks as needing a decision (工事請負費, 公有財産購入費,
+    備品購入費, 委託料 …) gets one row per part (``seq`` 1, 2 …); the parts' amounts add up
+    to the payment. Several payments may build one new asset: they share ``asset_no``.
+    Decisions are kept from year to year and across re-exports.
+    """
+
+    KINDS = [
+        ("asset_new", "資産計上（新規資産）"),
+        ("asset_existing", "資産計上（既存資産）"),
+        ("cip", "建設仮勘定"),
+        ("expense", "費用"),
+        ("repair", "修繕費"),
+        ("excluded", "対象外"),
+    ]
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    fiscal_year = models.PositiveSmallIntegerField("会計年度")
+    fund = models.ForeignKey(Fund, models.PROTECT, db_index=False, verbose_name="会計区分")
+    direction = models.CharField("歳入歳出", max_length=1, choices=CashRecord.DIRECTIONS, default="E")
+    voucher_no = models.CharField("伝票番号", max_length=40)
+    line_no = models.PositiveIntegerField("行番号")
+    seq = models.PositiveSmallIntegerField("分割番号", default=1)
+    kind = models.CharField("判断", max_length=16, choices=KINDS)
+    amount = models.BigIntegerField("金額")
+    account = models.CharField("勘定科目（パス）", max_length=200, blank=True)
+    asset_no = models.CharField("資産番号", max_length=40, blank=True)
+    asset_name = models.CharField("資産名称", max_length=200, blank=True)
+    asset_class = models.CharField("資産区分", max_length=20, blank=True)
+    structure = models.CharField("構造", max_length=60, blank=True)
+    use = models.CharField("用途", max_length=60, blank=True)
+    useful_life = models.PositiveSmallIntegerField("耐用年数", null=True, blank=True)
+    in_service = models.DateField("供用開始日", null=True, blank=True)
+    quantity = models.CharField("数量", max_length=30, blank=True)
+    unit = models.CharField("単位", max_length=10, blank=True)
+    note = models.CharField("備考", max_length=200, blank=True)
+    source = models.CharField("出典（ワークシート）", max_length=255, blank=True)
+    decided_at = models.DateTimeField("登録日時", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "マッチングの判断"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lg", "fiscal_year", "fund", "direction", "voucher_no", "line_no", "seq"],
+                name="matching_part_uniq",
+            )
+        ]
