@@ -123,6 +123,9 @@ def cmd_import(args) -> int:
             from kokai.cash.services import import_cash
 
             result = import_cash(lg=lg, path=path, profile=args.profile, fiscal_year=args.year)
+            if args.convert and not result.already_imported:
+                print(result.summary())
+                return _convert_after_import(lg, result)
         else:
             from kokai.cash.services import import_settled
 
@@ -132,6 +135,21 @@ def cmd_import(args) -> int:
     except InputRejected as exc:
         return _print_issues(exc)
     print(result.summary())
+    return 0
+
+
+def _convert_after_import(lg, result) -> int:
+    """Reconcile (when 決算額 are loaded) and convert the years just imported."""
+    from kokai.cash.convert import convert_year
+    from kokai.cash.models import SettledAmount
+    from kokai.cash.services import reconciliation_for
+
+    for year in result.years:
+        if SettledAmount.objects.filter(lg=lg, fiscal_year=year).exists():
+            rec = reconciliation_for(lg=lg, fiscal_year=year)
+            n, bad = rec.items.height, rec.differences.height
+            print(f"{year}年度: {n - bad}/{n} 科目が決算額と一致しました。" + ("詳しくは `kokai reconcile`。" if bad else ""))
+        print(f"{year}年度: " + convert_year(lg=lg, fiscal_year=year, records=result.whole_years).summary())
     return 0
 
 
@@ -346,6 +364,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--year", type=int, help="会計年度（opening のとき必須。cash ではファイルに年度列がないとき）")
     s.add_argument("--profile", default="standard", help="歳入歳出データのプロファイル（名前かファイル）")
+    s.add_argument("--convert", action="store_true", help="歳入歳出データの取込に続けて決算額と照合し、仕訳に変換する")
     s.add_argument("--fund", default="01", help="開始残高の会計区分（既定: 01 一般会計）")
     s.set_defaults(fn=cmd_import)
 

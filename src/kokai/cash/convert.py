@@ -110,12 +110,19 @@ def to_journals(records: pl.DataFrame, ruled: pl.DataFrame, chart: Chart) -> tup
     return frame, no_journal, pending
 
 
-def convert_year(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> ConversionResult:
-    """Convert a year's cash records to journals and post them (re-runnable)."""
+def convert_year(
+    *, lg: LocalGovernment, fiscal_year: int, rules=None, records: pl.DataFrame | None = None
+) -> ConversionResult:
+    """Convert a year's cash records to journals and post them (re-runnable). ``records``
+    may be given when the caller holds all of the year's records already."""
     from kokai.core.conversion import apply_rules, standard_rules
 
     chart = chart_for(lg)
-    records = records_frame(lg=lg, fiscal_year=fiscal_year, columns=RECORD_COLUMNS).with_columns(
+    if records is None:
+        records = records_frame(lg=lg, fiscal_year=fiscal_year, columns=RECORD_COLUMNS)
+    else:
+        records = records.filter(pl.col("fiscal_year") == fiscal_year).select(RECORD_COLUMNS)
+    records = records.with_columns(
         *(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in NULLABLE)
     )
     if records.height == 0:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 from django.db import connection, transaction
 
 from kokai.core.issues import InputRejected, Issue
-from kokai.core.reconcile import ITEM, Reconciliation, parse_settled, reconcile
+from kokai.core.reconcile import ITEM, Reconciliation, parse_settled
 from kokai.ledger.bulk import insert_rows
 from kokai.ledger.imports import MAX_FILE_BYTES
 from kokai.ledger.masters import fund_lookup
@@ -35,6 +35,10 @@ class CashImportResult:
     records: int
     skipped: int
     already_imported: bool
+    years: tuple[int, ...] = ()
+    # the imported records (fund as its code) when they are all of their years' records,
+    # so that a conversion in the same run need not read them back
+    whole_years: pl.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         if self.already_imported:
@@ -77,6 +81,7 @@ def import_cash(*, lg: LocalGovernment, path: Path, profile: str = "standard", f
         pl.col("fund").replace_strict({k: ids[v] for k, v in funds.items()}, return_dtype=pl.Int64).alias("fund_id"),
         *(pl.col(c).fill_null("") for c in TEXT_COLUMNS),
     )
+    fresh = not CashRecord.objects.filter(lg=lg, fiscal_year__in=frame["fiscal_year"].unique().to_list()).exists()
     with transaction.atomic():
         frame, skipped = _drop_already_imported(lg, frame, path.name)
         batch = ImportBatch.objects.create(lg=lg, kind="cash", file_name=path.name[:255], sha256=sha,
@@ -88,7 +93,9 @@ def import_cash(*, lg: LocalGovernment, path: Path, profile: str = "standard", f
             ).select(RECORD_COLUMNS)
             with connection.cursor() as cur:
                 insert_rows(cur, CashRecord._meta.db_table, RECORD_COLUMNS, rows.iter_rows())
-    return CashImportResult(path.name, frame.height, skipped, False)
+    whole = frame.with_columns(pl.col("fund").replace_strict(funds, return_dtype=pl.String)) if fresh else None
+    years = tuple(sorted(frame["fiscal_year"].unique().to_list()))
+    return CashImportResult(path.name, frame.height, skipped, False, years, whole)
 
 
 def _drop_already_imported(lg, frame: pl.DataFrame, file: str) -> tuple[pl.DataFrame, int]:
@@ -156,12 +163,9 @@ def records_frame(*, lg: LocalGovernment, fiscal_year: int, columns: tuple[str, 
     return frame.select(list(columns))
 
 
-def reconciliation_for(*, lg: LocalGovernment, fiscal_year: int) -> Reconciliation:
-    cols = (*ITEM, "amount", "voucher_type", "voucher_no", "line_no", "date", "description",
-            "kan_name", "kou_name", "moku_name", "setsu_name")
-    records = records_frame(lg=lg, fiscal_year=fiscal_year, columns=cols)
+def settled_frame(*, lg: LocalGovernment, fiscal_year: int) -> pl.DataFrame:
     codes = dict(Fund.objects.filter(lg=lg).values_list("id", "code"))
-    settled = pl.DataFrame(
+    return pl.DataFrame(
         [
             (fy, codes[f], d, kan, kou, moku, setsu, amount, name)
             for fy, f, d, kan, kou, moku, setsu, amount, name in SettledAmount.objects.filter(
@@ -172,4 +176,48 @@ def reconciliation_for(*, lg: LocalGovernment, fiscal_year: int) -> Reconciliati
                 "kou": pl.String, "moku": pl.String, "setsu": pl.String, "settled": pl.Int64, "name": pl.String},
         orient="row",
     )
-    return reconcile(records, settled)
+
+
+def reconciliation_for(*, lg: LocalGovernment, fiscal_year: int, behind_limit: int = 200) -> Reconciliation:
+    """Item totals summed by the database (GROUP BY on the short code columns), compared
+    with the 決算額; only the records of differing items are fetched."""
+    from kokai.core.reconcile import compare
+
+    codes = dict(Fund.objects.filter(lg=lg).values_list("id", "code"))
+    refund = "voucher_type IN ('戻入', '戻出')"
+    group = "fiscal_year, fund_id, direction, kan, kou, moku, setsu"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {group}, SUM(CASE WHEN {refund} THEN 0 ELSE amount END), "
+            f"SUM(CASE WHEN {refund} THEN -amount ELSE 0 END), SUM(amount), COUNT(*), "
+            "MAX(kan_name), MAX(kou_name), MAX(moku_name), MAX(setsu_name) "
+            f"FROM {CashRecord._meta.db_table} WHERE lg_id = %s AND fiscal_year = %s GROUP BY {group}",
+            [lg.id, fiscal_year],
+        )
+        rows = [
+            (fy, codes[f], d, kan, kou or None, moku or None, setsu or None, int(g), int(r), int(n), c,
+             " ".join(x for x in names if x) or None)
+            for fy, f, d, kan, kou, moku, setsu, g, r, n, c, *names in cur.fetchall()
+        ]
+    per_item = pl.DataFrame(
+        rows, orient="row",
+        schema={"fiscal_year": pl.Int32, "fund": pl.String, "direction": pl.String, "kan": pl.String,
+                "kou": pl.String, "moku": pl.String, "setsu": pl.String, "gross": pl.Int64, "refunds": pl.Int64,
+                "net": pl.Int64, "records": pl.Int64, "record_name": pl.String},
+    )
+    items = compare(per_item, settled_frame(lg=lg, fiscal_year=fiscal_year))
+    ids = {v: k for k, v in codes.items()}
+    parts = []
+    cols = (*ITEM, "amount", "voucher_type", "voucher_no", "line_no", "date", "description")
+    for fy, fund, d, kan, kou, moku, setsu in items.filter(pl.col("difference") != 0).select(ITEM).head(behind_limit).iter_rows():
+        qs = CashRecord.objects.filter(lg=lg, fiscal_year=fy, fund_id=ids[fund], direction=d, kan=kan,
+                                       kou=kou or "", moku=moku or "", setsu=setsu or "")
+        parts += [(fy, fund, *r) for r in qs.values_list(*cols[2:])[:10_000]]
+    behind = pl.DataFrame(
+        parts, orient="row",
+        schema={"fiscal_year": pl.Int32, "fund": pl.String, "direction": pl.String, "kan": pl.String,
+                "kou": pl.String, "moku": pl.String, "setsu": pl.String, "amount": pl.Int64,
+                "voucher_type": pl.String, "voucher_no": pl.String, "line_no": pl.Int64, "date": pl.Date,
+                "description": pl.String},
+    )
+    return Reconciliation(items=items, behind=behind)

@@ -119,31 +119,38 @@ class Reconciliation:
         return self.items.filter(pl.col("difference") != 0)
 
 
-def reconcile(records: pl.DataFrame, settled: pl.DataFrame) -> Reconciliation:
-    """Net the records per 節 and compare with the 決算額 (an item missing on either side
-    counts as 0 there). ``records`` needs ITEM, amount, voucher_type, and the columns to
-    show for the records behind a difference."""
+def item_totals(records: pl.DataFrame) -> pl.DataFrame:
+    """Per 節: gross (payments or receipts), refunds (戻入・戻出), net, record count, name."""
     refund = pl.col("voucher_type").is_in(["戻入", "戻出"])
-    per_item = records.group_by(ITEM).agg(
+    names = [c for c in ("kan_name", "kou_name", "moku_name", "setsu_name") if c in records.columns]
+    return records.group_by(ITEM).agg(
         pl.col("amount").filter(~refund).sum().alias("gross"),
         (-pl.col("amount").filter(refund)).sum().alias("refunds"),
         pl.col("amount").sum().alias("net"),
-        pl.len().alias("records"),
-        pl.concat_str([pl.col(c).first() for c in ("kan_name", "kou_name", "moku_name", "setsu_name")],
-                      separator=" ", ignore_nulls=True).alias("record_name")
-        if "setsu_name" in records.columns else pl.lit(None, pl.String).alias("record_name"),
+        pl.len().cast(pl.Int64).alias("records"),
+        pl.concat_str([pl.col(c).first() for c in names], separator=" ", ignore_nulls=True).alias("record_name")
+        if names else pl.lit(None, pl.String).alias("record_name"),
     )
-    items = (
+
+
+def compare(per_item: pl.DataFrame, settled: pl.DataFrame) -> pl.DataFrame:
+    """Item totals against the 決算額 (an item missing on either side counts as 0 there)."""
+    return (
         per_item.join(settled.select(*ITEM, "settled", "name"), on=ITEM, how="full", coalesce=True)
         .with_columns(
-            pl.col("gross", "refunds", "net", "settled").fill_null(0),
-            pl.col("records").fill_null(0),
+            pl.col("gross", "refunds", "net", "settled", "records").fill_null(0),
             pl.coalesce(pl.col("name").replace("", None), "record_name").alias("name"),
         )
         .with_columns((pl.col("net") - pl.col("settled")).alias("difference"))
         .drop("record_name")
         .sort(ITEM)
     )
+
+
+def reconcile(records: pl.DataFrame, settled: pl.DataFrame) -> Reconciliation:
+    """Net the records per 節 and compare with the 決算額. ``records`` needs ITEM, amount,
+    voucher_type, and the columns to show for the records behind a difference."""
+    items = compare(item_totals(records), settled)
     bad = items.filter(pl.col("difference") != 0).select(ITEM)
     behind = records.join(bad, on=ITEM, how="semi")
     return Reconciliation(items=items, behind=behind)

@@ -1,0 +1,461 @@
+"""マッチングワークシート: deciding where each capital-or-expense payment is booked.
+
+The conversion table books a payment whose rule says ``matching`` (工事請負費, 公有財産購入費,
+備品購入費, 委託料 …) provisionally. Staff decide each such payment on the worksheet, one row
+per part of the payment; the parts of a payment add up to its amount exactly. What a
+decision books (借方 / 貸方):
+
+====================  =============================================  ===========================
+判断                  借方                                            貸方
+====================  =============================================  ===========================
+資産計上（新規資産）  the asset line given (有形・無形固定資産)        公共施設等整備費支出
+資産計上（既存資産）  the asset line given                           公共施設等整備費支出
+建設仮勘定            建設仮勘定 (事業用; インフラ if the line says so) 公共施設等整備費支出
+費用                  物件費                                          物件費等支出
+修繕費                維持補修費                                      物件費等支出
+対象外                the rule's own booking                          the rule's own booking
+====================  =============================================  ===========================
+
+This module is Django-free: :func:`validate_rows` turns the rows read from a sheet into a
+decisions frame (or issues), :func:`apply_decisions` puts decisions into ruled records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from .chart import Chart, ChartError, Line
+from .issues import InputRejected, Issue
+from .parse import parse_amount, parse_date
+
+KINDS: dict[str, str] = {
+    "asset_new": "資産計上（新規資産）",
+    "asset_existing": "資産計上（既存資産）",
+    "cip": "建設仮勘定",
+    "expense": "費用",
+    "repair": "修繕費",
+    "excluded": "対象外",
+}
+ASSET_KINDS = ("asset_new", "asset_existing")
+CAPITAL_KINDS = (*ASSET_KINDS, "cip")
+
+CAPITAL_CREDIT = "CF/投資活動収支/投資活動支出/公共施設等整備費支出"
+EXPENSE_DEBIT = "PL/経常費用/業務費用/物件費等/物件費"
+REPAIR_DEBIT = "PL/経常費用/業務費用/物件費等/維持補修費"
+EXPENSE_CREDIT = "CF/業務活動収支/業務支出/業務費用支出/物件費等支出"
+CIP_BUSINESS = "BS/固定資産/有形固定資産/事業用資産/建設仮勘定"
+CIP_INFRA = "BS/固定資産/有形固定資産/インフラ資産/建設仮勘定"
+ASSET_ROOTS = ("BS/固定資産/有形固定資産/", "BS/固定資産/無形固定資産/")
+INFRA_ROOT = "BS/固定資産/有形固定資産/インフラ資産/"
+BUSINESS_ROOT = "BS/固定資産/有形固定資産/事業用資産/"
+SHORT_PREFIXES = ("BS/固定資産/有形固定資産/", "BS/固定資産/")
+NO_LIFE_NAMES = ("土地", "立木竹", "建設仮勘定")  # not depreciated: no 耐用年数 needed
+NO_LIFE_CLASSES = ("美術品", "借地権", "地上権")  # 資産区分 values that are not depreciated either
+
+KEY = ["fund", "direction", "voucher_no", "line_no"]
+DECISION_SCHEMA = {
+    "fund": pl.String, "direction": pl.String, "voucher_no": pl.String, "line_no": pl.Int64, "seq": pl.Int64,
+    "kind": pl.String, "amount": pl.Int64, "account": pl.String, "asset_no": pl.String, "asset_name": pl.String,
+    "asset_class": pl.String, "structure": pl.String, "use": pl.String, "useful_life": pl.Int64,
+    "in_service": pl.Date, "quantity": pl.String, "unit": pl.String, "note": pl.String,
+}
+
+# The worksheet's columns: (header, width, field). Source columns are locked; decision columns are filled in.
+SOURCE_COLUMNS = (
+    ("会計区分", 10), ("伝票番号", 12), ("行番号", 6), ("日付", 11), ("予算科目", 12), ("予算科目名", 34),
+    ("所属", 8), ("相手方", 18), ("摘要", 28), ("支出金額", 14), ("変換規則", 16), ("仮の仕訳", 40),
+)
+DECISION_COLUMNS = (
+    ("判断", 20, "kind"), ("金額", 14, "amount"), ("勘定科目", 24, "account"), ("資産番号", 12, "asset_no"),
+    ("資産名称", 24, "asset_name"), ("資産区分", 12, "asset_class"), ("構造", 12, "structure"), ("用途", 12, "use"),
+    ("耐用年数", 8, "useful_life"), ("供用開始日", 12, "in_service"), ("数量", 8, "quantity"), ("単位", 6, "unit"),
+    ("備考", 30, "note"),
+)
+REQUIRED_HEADERS = ("会計区分", "伝票番号", "行番号", *(h for h, _w, _f in DECISION_COLUMNS))
+MAX_LENGTHS = {"asset_no": 40, "asset_name": 200, "asset_class": 20, "structure": 60, "use": 60, "quantity": 30,
+               "unit": 10, "note": 200}
+HEADER_OF = {f: h for h, _w, f in DECISION_COLUMNS}
+ROW = "_row"  # key of the sheet row number in a row dict
+
+_ALIASES = {
+    **{label: kind for kind, label in KINDS.items()}, **{kind: kind for kind in KINDS},
+    "資産計上（新規）": "asset_new", "資産計上（既存）": "asset_existing", "新規資産": "asset_new",
+    "既存資産": "asset_existing", "資産計上": "asset_new", "費用（物件費）": "expense", "物件費": "expense",
+    "維持補修費": "repair",
+}
+
+
+def kind_of(text: str) -> str | None:
+    """The decision kind a 判断 cell names (label, short label or code); None if unknown."""
+    return _ALIASES.get(unicodedata.normalize("NFKC", text).replace("(", "（").replace(")", "）").strip()) \
+        or _ALIASES.get(text.strip())
+
+
+# ---------------------------------------------------------------------------- accounts
+
+def asset_lines(chart: Chart) -> list[Line]:
+    """The postable 有形・無形固定資産 lines a decision may book to (no 減価償却累計額)."""
+    return [
+        ln for ln in chart.lines
+        if ln.statement == "BS" and ln.postable and not ln.contra and ln.qualified_path.startswith(ASSET_ROOTS)
+    ]
+
+
+def short_label(path: str) -> str:
+    """「インフラ資産/工作物」 for BS/固定資産/有形固定資産/インフラ資産/工作物 (the worksheet's list)."""
+    for prefix in SHORT_PREFIXES:
+        if path.startswith(prefix):
+            return path.removeprefix(prefix)
+    return path
+
+
+def asset_labels(chart: Chart) -> dict[str, str]:
+    """Worksheet label → qualified path, for every asset line."""
+    return {short_label(ln.qualified_path): ln.qualified_path for ln in asset_lines(chart)}
+
+
+def resolve_asset(chart: Chart, text: str) -> Line:
+    """An asset line from a worksheet label, a qualified path, a code, or a unique path ending."""
+    text = unicodedata.normalize("NFKC", text).strip().replace("／", "/")
+    lines = asset_lines(chart)
+    by_label = {short_label(ln.qualified_path): ln for ln in lines}
+    if text in by_label:
+        return by_label[text]
+    try:
+        ln = chart.resolve(text)
+    except ChartError:
+        ends = [ln for ln in lines if ln.qualified_path.endswith("/" + text)]
+        if len(ends) == 1:
+            return ends[0]
+        if len(ends) > 1:
+            raise ChartError(
+                f"勘定科目「{text}」は{len(ends)}件あります。一覧から選んでください（例: {short_label(ends[0].qualified_path)}）"
+            ) from None
+        raise ChartError(f"勘定科目「{text}」は固定資産の科目にありません。一覧から選んでください") from None
+    if ln not in lines:
+        raise ChartError(f"勘定科目「{text}」は有形・無形固定資産の科目ではありません。一覧から選んでください")
+    return ln
+
+
+def needs_life(line: Line, asset_class: str) -> bool:
+    """Whether an asset booked to ``line`` needs a 耐用年数 (土地・立木竹・建設仮勘定・美術品 do not)."""
+    return line.name not in NO_LIFE_NAMES and not any(c in asset_class for c in NO_LIFE_CLASSES)
+
+
+def booking(kind: str, account: str, rule_debit: str | None, rule_credit: str | None) -> tuple[str | None, str | None]:
+    """(借方, 貸方) paths a decision books; ``account`` is the stored qualified path."""
+    if kind in CAPITAL_KINDS:
+        return account, CAPITAL_CREDIT
+    if kind == "expense":
+        return EXPENSE_DEBIT, EXPENSE_CREDIT
+    if kind == "repair":
+        return REPAIR_DEBIT, EXPENSE_CREDIT
+    if kind == "excluded":
+        return rule_debit, rule_credit
+    raise ValueError(f"unknown decision kind {kind!r}")
+
+
+# ---------------------------------------------------------------------------- validating
+
+@dataclass(frozen=True)
+class _Payment:
+    fund: str
+    direction: str
+    voucher_no: str
+    line_no: int
+    amount: int
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _int(value: object, what: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{what}「{value}」を数値として読めません")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"{what}「{value:g}」に端数があります。整数で入力してください")
+        return int(value)
+    return parse_amount(str(value))
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return parse_date(str(value))
+
+
+def payment_lookup(records: pl.DataFrame) -> tuple[dict[tuple[str, str, int], _Payment], dict[str, str]]:
+    """Payments needing a decision by (fund code, 伝票番号, 行番号), and fund name/code → code.
+
+    ``records`` has ``fund`` (code), ``direction``, ``voucher_no``, ``line_no``, ``amount`` and
+    optionally ``fund_name``.
+    """
+    funds: dict[str, str] = {}
+    payments = {}
+    cols = ["fund", "direction", "voucher_no", "line_no", "amount"]
+    names = records["fund_name"].to_list() if "fund_name" in records.columns else [None] * records.height
+    for (fund, direction, voucher, line, amount), name in zip(records.select(cols).iter_rows(), names, strict=True):
+        payments[(fund, voucher, int(line))] = _Payment(fund, direction, voucher, int(line), int(amount))
+        funds[fund] = fund
+        if name:
+            funds[unicodedata.normalize("NFKC", name)] = fund
+    return payments, funds
+
+
+def row_key(row: Mapping[str, object], funds: Mapping[str, str]) -> tuple[str, str, int] | None:
+    """(fund code, 伝票番号, 行番号) a sheet row points at; None if it cannot be read."""
+    fund = funds.get(_text(row.get("会計区分")))
+    voucher = _text(row.get("伝票番号"))
+    try:
+        line = _int(row.get("行番号"), "行番号")
+    except ValueError:
+        return None
+    return (fund, voucher, line) if fund and voucher else None
+
+
+def validate_rows(
+    rows: Iterable[Mapping[str, object]], *, records: pl.DataFrame, chart: Chart, file: str = "", sheet: str = "",
+) -> tuple[pl.DataFrame, list[Issue]]:
+    """Check the rows read from a worksheet; return the decisions (schema DECISION_SCHEMA) and issues.
+
+    ``rows`` are dicts by header, each with its sheet row number under ``"_row"``; ``records``
+    are the payments needing a decision (see :func:`payment_lookup`). A payment whose rows all
+    have an empty 判断 gets no decision (it stays provisional).
+    """
+    payments, funds = payment_lookup(records)
+    issues: list[Issue] = []
+
+    def bad(message: str, row: int | None, column: str = "") -> None:
+        issues.append(Issue(message, file=file, sheet=sheet, row=row, column=column))
+
+    groups: dict[tuple[str, str, int], list[Mapping[str, object]]] = {}
+    for row in rows:
+        r = row.get(ROW)
+        if all(_text(v) == "" for k, v in row.items() if k != ROW):
+            continue
+        fund_text, voucher = _text(row.get("会計区分")), _text(row.get("伝票番号"))
+        if fund_text and fund_text not in funds:
+            bad(f"会計区分「{fund_text}」の支出で判断が必要なものはありません", r, "会計区分")
+            continue
+        if not voucher:
+            bad("伝票番号が空欄です", r, "伝票番号")
+            continue
+        try:
+            _int(row.get("行番号"), "行番号")
+        except ValueError as e:
+            bad(str(e).replace("金額", "行番号"), r, "行番号")
+            continue
+        key = row_key(row, funds)
+        if key is None:
+            bad("会計区分が空欄です", r, "会計区分")
+            continue
+        if key not in payments:
+            bad(f"伝票番号「{key[1]}」行番号 {key[2]} に該当する支出がありません（判断が必要な支出ではないか、"
+                "データにありません）", r, "伝票番号")
+            continue
+        groups.setdefault(key, []).append(row)
+
+    out: list[dict[str, object]] = []
+    assets: dict[str, tuple[int | None, str, int | None]] = {}  # 資産番号 → (row, account, life)
+    for key, group in groups.items():
+        pay = payments[key]
+        decided = [g for g in group if _text(g.get("判断"))]
+        if not decided:
+            continue  # no decision yet
+        if len(decided) < len(group):
+            for g in group:
+                if not _text(g.get("判断")):
+                    bad("同じ支出の他の行には判断がありますが、この行の判断が空欄です。判断を選ぶか、行を削除してください",
+                        g.get(ROW), "判断")
+            continue
+        parts, seen, ok = [], {}, True
+        for seq, g in enumerate(group, start=1):
+            part = _part(g, pay, seq, single=len(group) == 1, chart=chart, bad=bad)
+            if part is None:
+                ok = False
+                continue
+            sig = tuple(v for k, v in part.items() if k != "seq")
+            if sig in seen:
+                bad(f"{seen[sig]}行目と同じ内容の行です（重複）。1行にまとめてください", g.get(ROW), "判断")
+                ok = False
+            seen.setdefault(sig, g.get(ROW))
+            parts.append((g, part))
+        if not ok:
+            continue
+        total = sum(p["amount"] for _g, p in parts)
+        if total != pay.amount:
+            first = parts[0][0].get(ROW)
+            bad(f"伝票番号「{pay.voucher_no}」行番号 {pay.line_no} の金額の合計 {total:,}円 が支出金額 "
+                f"{pay.amount:,}円 と一致しません（差額 {pay.amount - total:,}円）", first, "金額")
+            continue
+        for g, p in parts:
+            no = p["asset_no"]
+            if p["kind"] == "asset_new" and no:
+                prev = assets.setdefault(no, (g.get(ROW), p["account"], p["useful_life"]))
+                if prev[1:] != (p["account"], p["useful_life"]):
+                    bad(f"資産番号「{no}」は{prev[0]}行目と勘定科目か耐用年数が違います。同じ資産には同じ値を入れてください",
+                        g.get(ROW), "資産番号")
+            out.append(p)
+    frame = pl.DataFrame(out, schema=DECISION_SCHEMA, orient="row") if out else pl.DataFrame(schema=DECISION_SCHEMA)
+    return frame, issues
+
+
+def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dict[str, object] | None:
+    r = g.get(ROW)
+    n_issues = []
+
+    def err(message: str, column: str) -> None:
+        n_issues.append(1)
+        bad(message, r, column)
+
+    label = _text(g.get("判断"))
+    kind = kind_of(label)
+    if kind is None:
+        err(f"判断「{label}」は選べません。{'・'.join(KINDS.values())} のどれかを選んでください", "判断")
+        return None
+    amount_cell = g.get("金額")
+    if _text(amount_cell) == "":
+        if single:
+            amount = pay.amount
+        else:
+            err("支出を分けたときは、各行に金額を入れてください", "金額")
+            amount = 0
+    else:
+        try:
+            amount = _int(amount_cell, "金額")
+        except ValueError as e:
+            err(str(e), "金額")
+            amount = 0
+    fields = {f: _text(g.get(HEADER_OF[f])) for f in MAX_LENGTHS}
+    for f, limit in MAX_LENGTHS.items():
+        if len(fields[f]) > limit:
+            err(f"{HEADER_OF[f]}が長すぎます（{limit}文字まで）", HEADER_OF[f])
+    account_text = _text(g.get("勘定科目"))
+    account = ""
+    line: Line | None = None
+    if kind in CAPITAL_KINDS and account_text:
+        try:
+            line = resolve_asset(chart, account_text)
+        except ChartError as e:
+            err(str(e), "勘定科目")
+    if kind in ASSET_KINDS:
+        if not account_text:
+            err("資産計上には勘定科目（固定資産の科目）が必要です", "勘定科目")
+        elif line is not None and line.name == "建設仮勘定":
+            err("建設仮勘定に計上するときは、判断で「建設仮勘定」を選んでください", "判断")
+        elif line is not None:
+            account = line.qualified_path
+        if not fields["asset_name"]:
+            err("資産計上には資産名称が必要です", "資産名称")
+        if kind == "asset_existing" and not fields["asset_no"]:
+            err("既存資産への計上には資産番号が必要です", "資産番号")
+    elif kind == "cip":
+        if line is None and not account_text:
+            account = CIP_BUSINESS
+        elif line is not None:
+            if line.qualified_path.startswith(INFRA_ROOT):
+                account = CIP_INFRA
+            elif line.qualified_path.startswith(BUSINESS_ROOT):
+                account = CIP_BUSINESS
+            else:
+                err("建設仮勘定は事業用資産かインフラ資産のものです。「事業用資産/建設仮勘定」か"
+                    "「インフラ資産/建設仮勘定」を選んでください", "勘定科目")
+    elif account_text:
+        err(f"判断「{KINDS[kind]}」では勘定科目は使いません（計上先は判断で決まります）。空欄にしてください", "勘定科目")
+    life: int | None = None
+    life_cell = g.get("耐用年数")
+    if _text(life_cell):
+        try:
+            life = _int(life_cell, "耐用年数")
+            if not 1 <= life <= 100:
+                raise ValueError(f"耐用年数「{life}」は1〜100年で入力してください")
+        except ValueError as e:
+            err(str(e).replace("金額", "耐用年数"), "耐用年数")
+            life = None
+    elif kind in ASSET_KINDS and line is not None and needs_life(line, fields["asset_class"]):
+        err(f"耐用年数が必要です（{short_label(line.qualified_path)}）。土地・建設仮勘定・美術品のほかは入力してください",
+            "耐用年数")
+    in_service: dt.date | None = None
+    if _text(g.get("供用開始日")):
+        try:
+            in_service = _date(g.get("供用開始日"))
+        except ValueError as e:
+            err(str(e), "供用開始日")
+    elif kind in ASSET_KINDS:
+        err("資産計上には供用開始日が必要です", "供用開始日")
+    if n_issues:
+        return None
+    return {
+        "fund": pay.fund, "direction": pay.direction, "voucher_no": pay.voucher_no, "line_no": pay.line_no,
+        "seq": seq, "kind": kind, "amount": amount, "account": account, **fields, "useful_life": life,
+        "in_service": in_service,
+    }
+
+
+# ---------------------------------------------------------------------------- applying
+
+def apply_decisions(ruled: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """Ruled records with each decided payment replaced by one row per part.
+
+    A part keeps the record's columns, takes its own ``amount``, the decision's ``debit`` /
+    ``credit`` and ``decision`` "". Records without a decision are unchanged (still booked
+    provisionally). Decisions apply only to records their rule marks ``matching``; the parts
+    of a payment must add up to its amount, or the whole is refused (the data changed since
+    the worksheet was filled in). Row order is kept, parts in their order.
+    """
+    if decisions.height == 0:
+        return ruled
+    cols = ruled.columns
+    d = decisions.select(
+        pl.col("fund").cast(pl.String), pl.col("direction").cast(pl.String), pl.col("voucher_no").cast(pl.String),
+        pl.col("line_no").cast(pl.Int64), pl.col("seq").cast(pl.Int64), pl.col("kind").cast(pl.String),
+        pl.col("amount").cast(pl.Int64).alias("_part"), pl.col("account").cast(pl.String).fill_null(""),
+    )
+    indexed = ruled.with_row_index("_idx").with_columns(pl.col("line_no").cast(pl.Int64).alias("_line"))
+    target = indexed.filter(pl.col("decision").fill_null("") == "matching")
+    joined = target.join(d.rename({"line_no": "_line"}), on=["fund", "direction", "voucher_no", "_line"], how="inner")
+    sums = joined.group_by("_idx").agg(pl.col("_part").sum().alias("_sum"), pl.col("amount").first())
+    wrong = sums.filter(pl.col("_sum") != pl.col("amount"))
+    if wrong.height:
+        show = joined.join(wrong.select("_idx", "_sum"), on="_idx").unique("_idx").head(100)
+        raise InputRejected([
+            Issue(f"伝票番号「{v}」行番号 {n} の判断の金額の合計 {s:,}円 が支出金額 {a:,}円 と一致しません。"
+                  "マッチングワークシートを出力し直して判断し直してください")
+            for v, n, s, a in show.select("voucher_no", "_line", "_sum", "amount").iter_rows()
+        ])
+    kind = pl.col("kind")
+    parts = joined.with_columns(
+        pl.col("_part").cast(ruled.schema["amount"]).alias("amount"),
+        pl.when(kind.is_in(list(CAPITAL_KINDS))).then(pl.col("account"))
+        .when(kind == "expense").then(pl.lit(EXPENSE_DEBIT))
+        .when(kind == "repair").then(pl.lit(REPAIR_DEBIT))
+        .otherwise(pl.col("debit")).alias("debit"),
+        pl.when(kind.is_in(list(CAPITAL_KINDS))).then(pl.lit(CAPITAL_CREDIT))
+        .when(kind.is_in(["expense", "repair"])).then(pl.lit(EXPENSE_CREDIT))
+        .otherwise(pl.col("credit")).alias("credit"),
+        pl.lit("").alias("decision"),
+    )
+    kept = indexed.join(joined.select("_idx").unique(), on="_idx", how="anti").with_columns(pl.lit(0, pl.Int64).alias("seq"))
+    return (
+        pl.concat([kept.select("_idx", "seq", *cols), parts.select("_idx", "seq", *cols)], how="vertical_relaxed")
+        .sort("_idx", "seq")
+        .select(cols)
+    )
+
