@@ -113,3 +113,39 @@ def test_converting_again_changes_nothing(town):
     again = convert_year(lg=town, fiscal_year=2024)
     assert (again.posted, again.reversed, again.unchanged) == (0, 0, 11 - 1)
     assert JournalEntry.objects.count() == n
+
+
+def test_a_difference_is_reported_with_the_records_behind_it(town, tmp_path):
+    """The 決算書 says 需用費 40,000; the data nets to 45,000 (50,000 − 戻入 5,000)."""
+    import_settled(lg=town, path=write(tmp_path, "settled2.csv", SETTLED.replace(",10,45000", ",10,40000")))
+    rec = reconciliation_for(lg=town, fiscal_year=2024)
+    assert not rec.ok
+    (diff,) = rec.differences.iter_rows(named=True)
+    assert (diff["setsu"], diff["net"], diff["settled"], diff["difference"]) == ("10", 45_000, 40_000, 5_000)
+    assert sorted(rec.behind["voucher_no"].to_list()) == ["E002", "E003"]
+
+
+def test_import_with_convert_in_one_run(lg, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    db = f"sqlite:///{tmp_path}/k.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOKAI_")}
+
+    def kokai(*args):
+        proc = subprocess.run([sys.executable, "-m", "kokai", "--db", db, *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    write(tmp_path, "open.csv", OPENING)
+    write(tmp_path, "cash.csv", HEADER + "\n".join(ROWS) + "\n", "cp932")
+    write(tmp_path, "settled.csv", SETTLED)
+    kokai("init", "--lg-code", "999999", "--name", "テスト町")
+    kokai("fund", "add", "--code", "90", "--name", "歳計外現金")
+    kokai("import", "opening", "open.csv", "--year", "2024")
+    kokai("import", "settled", "settled.csv")
+    out = kokai("import", "cash", "cash.csv", "--convert")
+    assert "10/10 科目が決算額と一致しました" in out and "仕訳 10 件を転記" in out
+    assert "OK C1" in kokai("check", "--year", "2024")
