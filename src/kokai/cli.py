@@ -153,6 +153,24 @@ def _convert_after_import(lg, result) -> int:
     return 0
 
 
+def cmd_worksheet(args) -> int:
+    from kokai.cash.worksheet import export_matching, import_matching
+    from kokai.core.issues import InputRejected
+
+    lg = _lg(args.lg)
+    if args.action == "export":
+        out = Path(args.out or f"matching-{lg.lg_code}-{args.year}.xlsx")
+        n = export_matching(lg=lg, fiscal_year=args.year, path=out)
+        print(f"{out} を作成しました（判断が必要な支出 {n:,} 件）。")
+        return 0
+    try:
+        n = import_matching(lg=lg, fiscal_year=args.year, path=Path(args.file))
+    except InputRejected as exc:
+        return _print_issues(exc)
+    print(f"{args.file}: 判断 {n:,} 件を登録しました。`kokai convert --year {args.year}` で仕訳に反映します。")
+    return 0
+
+
 def cmd_profile(args) -> int:
     from kokai.core.cash import preview
     from kokai.core.profiles import load_profile, shipped_profiles
@@ -385,6 +403,17 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("convert", help="歳入歳出データを仕訳に変換して転記する（期末一括仕訳）")
     s.add_argument("--year", type=int, required=True)
     s.set_defaults(fn=cmd_convert)
+
+    s = sub.add_parser("worksheet", help="マッチングワークシート（資産か費用かの判断）")
+    ws = s.add_subparsers(dest="sheet", required=True)
+    m = ws.add_parser("matching", help="マッチングワークシート").add_subparsers(dest="action", required=True)
+    a = m.add_parser("export", help="判断が必要な支出の XLSX を書き出す（判断済みの内容も含む）")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--out", "-o")
+    a = m.add_parser("import", help="記入済みの XLSX を読み込み、判断を登録する")
+    a.add_argument("file")
+    a.add_argument("--year", type=int, required=True)
+    s.set_defaults(fn=cmd_worksheet)
 
     s = sub.add_parser("rules", help="資金仕訳変換表")
     rs = s.add_subparsers(dest="rules_cmd", required=True)

@@ -2,9 +2,10 @@
 
 Each record becomes a debit and a credit line by its rule (a 戻入 or 戻出 is the reverse
 booking, since its amount is negative); the records of one 伝票 form one entry, numbered
-``歳出-<伝票番号>`` / ``歳入-<伝票番号>``. 繰越金 (a rule without accounts) makes no journal.
-Records a rule marks as needing a decision are booked provisionally by the rule until the
-matching worksheet decides them.
+``歳出-<伝票番号>`` / ``歳入-<伝票番号>``, with one line per account and side (the records
+stay in the 歳入歳出データ, found by the 伝票番号). 繰越金 (a rule without accounts) makes no journal.
+Records a rule marks as needing a decision are booked as the matching worksheet decided
+(kokai.cash.worksheet), or provisionally by the rule until someone decides.
 
 Converting again gives the same ledger as converting once: an entry whose content is
 unchanged is left alone; a changed one is reversed (逆仕訳) and posted again as
@@ -23,11 +24,13 @@ from kokai.core.chart import Chart, ChartError
 from kokai.core.issues import InputRejected, Issue
 from kokai.core.journal import Kind, digest
 from kokai.core.journal_frame import ENTRY_SCHEMA, LINE_SCHEMA, JournalFrame, frame_from_entries
+from kokai.core.matching import apply_decisions
 from kokai.ledger.masters import chart_for
 from kokai.ledger.models import ImportBatch, JournalEntry, LocalGovernment, Reversal
 from kokai.ledger.posting import post_entries, post_frame, posted_entries
 
 from .services import records_frame
+from .worksheet import decisions_frame
 
 RECORD_COLUMNS = (
     "fiscal_year", "fund", "direction", "kan", "kou", "moku", "setsu", "saisetsu", "kan_name", "kou_name",
@@ -93,7 +96,15 @@ def to_journals(records: pl.DataFrame, ruled: pl.DataFrame, chart: Chart) -> tup
         with_idx.select("idx", "line_no", pl.lit(1).alias("side"),
                         pl.col("credit").replace_strict(codes, return_dtype=pl.String).alias("account"),
                         (-pl.col("amount")).alias("amount")),
-    ]).sort("idx", "line_no", "side").select("idx", "account", "amount").filter(pl.col("amount") != 0)
+    ]).sort("idx", "side", "line_no")
+    # one line per account and side within a 伝票, as a 仕訳伝票 shows it
+    lines = (
+        lines.with_columns(pl.when(pl.col("amount") > 0).then(0).otherwise(1).alias("dc"))
+        .group_by("idx", "dc", "account", maintain_order=True)
+        .agg(pl.col("amount").sum())
+        .filter(pl.col("amount") != 0)
+        .select("idx", "account", "amount")
+    )
     cf = {ln.code for ln in chart.lines if ln.statement == "CF"}
     kinds = lines.group_by("idx").agg(pl.col("account").is_in(list(cf)).any().alias("cash"))
     entries = entries.join(kinds, on="idx", how="left").with_columns(
@@ -128,6 +139,7 @@ def convert_year(
     if records.height == 0:
         raise InputRejected([Issue(f"{fiscal_year}年度の歳入歳出データがありません。先に `kokai import cash` で取り込んでください")])
     ruled = apply_rules(rules or standard_rules(), records)
+    ruled = apply_decisions(ruled, decisions_frame(lg=lg, fiscal_year=fiscal_year))  # the worksheet's
     frame, no_journal, pending = to_journals(records, ruled, chart)
     with transaction.atomic():
         frame, unchanged, reversals = _against_earlier_runs(lg, fiscal_year, frame, chart)
