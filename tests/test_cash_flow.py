@@ -149,3 +149,22 @@ def test_import_with_convert_in_one_run(lg, tmp_path):
     out = kokai("import", "cash", "cash.csv", "--convert")
     assert "10/10 科目が決算額と一致しました" in out and "仕訳 10 件を転記" in out
     assert "OK C1" in kokai("check", "--year", "2024")
+
+
+def test_the_town_edits_its_conversion_table(town, tmp_path):
+    """The town books its 総務費 需用費 (款2 節10) to 維持補修費: it exports the table, adds a
+    more specific row, and imports it back. A broken row is refused with its place."""
+    from kokai.cash.services import import_rules, rules_for
+    from kokai.core.issues import InputRejected
+
+    text = rules_for(town).to_csv()
+    override = ("X-総務費-需用費,2020,,E,,2,*,*,10,*,*,*,PL/経常費用/業務費用/物件費等/維持補修費,"
+                "CF/業務活動収支/業務支出/業務費用支出/物件費等支出,,,庁舎の維持管理\n")
+    with pytest.raises(InputRejected) as bad:
+        import_rules(lg=town, path=write(tmp_path, "bad.csv", text + override.replace("維持補修費,", "維持補修,")))
+    assert bad.value.issues[0].column == "debit"
+    assert import_rules(lg=town, path=write(tmp_path, "rules.csv", text + override)) == len(rules_for(town))
+    convert_year(lg=town, fiscal_year=2024)
+    st, _ = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("PL/経常費用/業務費用/物件費等/維持補修費") == 45_000
+    assert st.amount("PL/経常費用/業務費用/物件費等/物件費") == 0

@@ -19,6 +19,41 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def _kill_while_writing(proc, db):
+    """Kill -9 the import once it is writing rows (its WAL has grown)."""
+    wal = db.with_name(db.name + "-wal")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > 4 * 1024**2:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the import finished before it could be killed; use a larger file"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def test_kill_9_during_a_cash_import_leaves_nothing(tmp_path):
+    from kokai.core.cash import write_sample
+
+    db = tmp_path / "k.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOKAI_")}
+
+    def kokai(*args):
+        return subprocess.Popen([sys.executable, "-m", "kokai", "--db", f"sqlite:///{db}", *args], cwd=tmp_path,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    assert kokai("init", "--lg-code", city.LG_CODE, "--name", city.NAME).wait() == 0
+    assert kokai("fund", "add", "--code", "90", "--name", "歳計外現金").wait() == 0
+    write_sample(tmp_path / "cash.csv", 300_000, "standard")
+    _kill_while_writing(kokai("import", "cash", "cash.csv"), db)
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM cash_cashrecord").fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM ledger_importbatch").fetchone()[0] == 0
+    done = kokai("import", "cash", "cash.csv")
+    _out, err = done.communicate(timeout=300)
+    assert done.returncode == 0, err.decode()
+
+
 def test_kill_9_during_an_import_leaves_the_ledger_as_it_was(tmp_path):
     db = tmp_path / "k.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOKAI_")}
@@ -40,15 +75,7 @@ def test_kill_9_during_an_import_leaves_the_ledger_as_it_was(tmp_path):
 
     before = counts()
     proc = kokai("import", "journals", "big.csv")
-    wal = db.with_name(db.name + "-wal")
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline:  # wait until it is writing rows
-        if wal.exists() and wal.stat().st_size > 4 * 1024**2:
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, "the import finished before it could be killed; use a larger file"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    _kill_while_writing(proc, db)
     assert counts() == before  # nothing of the killed import is left
 
     done = kokai("import", "journals", "big.csv")  # and the same file imports cleanly afterwards

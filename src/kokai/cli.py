@@ -221,12 +221,21 @@ def cmd_convert(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from kokai.core.conversion import standard_rules
+    from kokai.cash.services import import_rules, rules_for
+    from kokai.core.issues import InputRejected
 
-    table = standard_rules()
+    lg = _lg(args.lg)
+    if args.rules_cmd == "import":
+        try:
+            n = import_rules(lg=lg, path=Path(args.file))
+        except InputRejected as exc:
+            return _print_issues(exc)
+        print(f"{args.file}: 規則 {n:,} 件の変換表を登録しました。次の変換から使われます。")
+        return 0
+    table = rules_for(lg)
     if args.rules_cmd == "export":
         Path(args.file).write_text(table.to_csv(), encoding="utf-8")
-        print(f"{args.file} に変換表を書き出しました。")
+        print(f"{args.file} に変換表（{len(table):,} 規則）を書き出しました。")
         return 0
     direction = {"歳出": "E", "歳入": "R"}.get(args.direction, args.direction)
     for line in table.explain(
@@ -427,7 +436,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--arrears", help="現年 / 滞納繰越")
     a.add_argument("--custodial", action="store_true", help="歳計外現金")
     a.add_argument("--all", action="store_true", help="一致しなかった規則も理由つきで表示する")
-    a = rs.add_parser("export", help="標準の変換表を CSV に書き出す")
+    a = rs.add_parser("export", help="使用中の変換表を CSV に書き出す（編集して import で戻す）")
+    a.add_argument("file")
+    a = rs.add_parser("import", help="編集した変換表を取り込む（全行を検査し、誤りがあれば取り込まない）")
     a.add_argument("file")
     s.set_defaults(fn=cmd_rules)
 
@@ -485,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "import" and args.what == "opening" and not args.year:
         parser().error("開始残高の取込には --year が必要です")
-    if args.command not in ("bench", "profile", "rules"):
+    if args.command not in ("bench", "profile"):
         _setup(args.db)
     return args.fn(args)
 

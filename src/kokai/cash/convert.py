@@ -29,7 +29,7 @@ from kokai.ledger.masters import chart_for
 from kokai.ledger.models import ImportBatch, JournalEntry, LocalGovernment, Reversal
 from kokai.ledger.posting import post_entries, post_frame, posted_entries
 
-from .services import records_frame
+from .services import records_frame, rules_for
 from .worksheet import decisions_frame
 
 RECORD_COLUMNS = (
@@ -126,7 +126,7 @@ def convert_year(
 ) -> ConversionResult:
     """Convert a year's cash records to journals and post them (re-runnable). ``records``
     may be given when the caller holds all of the year's records already."""
-    from kokai.core.conversion import apply_rules, standard_rules
+    from kokai.core.conversion import apply_rules
 
     chart = chart_for(lg)
     if records is None:
@@ -138,7 +138,7 @@ def convert_year(
     )
     if records.height == 0:
         raise InputRejected([Issue(f"{fiscal_year}年度の歳入歳出データがありません。先に `kokai import cash` で取り込んでください")])
-    ruled = apply_rules(rules or standard_rules(), records)
+    ruled = apply_rules(rules or rules_for(lg), records)
     ruled = apply_decisions(ruled, decisions_frame(lg=lg, fiscal_year=fiscal_year))  # the worksheet's
     frame, no_journal, pending = to_journals(records, ruled, chart)
     with transaction.atomic():

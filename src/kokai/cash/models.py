@@ -129,3 +129,19 @@ class MatchingDecision(models.Model):
                 name="matching_part_uniq",
             )
         ]
+
+
+class ConversionTable(models.Model):
+    """A 団体's own 資金仕訳変換表 (the standard one, exported, edited and imported back).
+
+    Kept as its CSV text, checked in full when imported; the newest one is used."""
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, verbose_name="団体")
+    text = models.TextField("変換表（CSV）")
+    file_name = models.CharField("ファイル名", max_length=255)
+    rules = models.PositiveIntegerField("規則数")
+    imported_at = models.DateTimeField("取込日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "資金仕訳変換表"
+        ordering = ["-imported_at", "-id"]

@@ -62,6 +62,13 @@ def import_cash(*, lg: LocalGovernment, path: Path, profile: str = "standard", f
 
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputRejected([Issue("ファイルが大きすぎます（2GB まで）", file=path.name)])
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and magic not in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        raise InputRejected([Issue(
+            "拡張子は Excel ですが、中身は Excel ファイルではありません（CSV などのテキストです）。"
+            "拡張子を .csv にして取り込んでください", file=path.name,
+        )])
     sha = _sha256(path)
     if ImportBatch.objects.filter(lg=lg, kind="cash", sha256=sha).exists():
         return CashImportResult(path.name, 0, 0, True)
@@ -221,3 +228,29 @@ def reconciliation_for(*, lg: LocalGovernment, fiscal_year: int, behind_limit: i
                 "description": pl.String},
     )
     return Reconciliation(items=items, behind=behind)
+
+
+def rules_for(lg: LocalGovernment):
+    """The 団体's conversion table: its own if it imported one, else the standard one."""
+    from kokai.core.conversion import load_rules, standard_rules
+
+    from .models import ConversionTable
+
+    own = ConversionTable.objects.filter(lg=lg).first()
+    return load_rules(own.text, file=own.file_name) if own else standard_rules()
+
+
+def import_rules(*, lg: LocalGovernment, path: Path) -> int:
+    """Check a whole conversion table (every bad row reported) and make it the 団体's."""
+    from kokai.core.conversion import load_rules
+    from kokai.core.parse import decode
+
+    from .models import ConversionTable
+
+    try:
+        text, _enc = decode(path.read_bytes())
+    except ValueError as e:
+        raise InputRejected([Issue(str(e), file=path.name)]) from e
+    table = load_rules(text, file=path.name)  # raises InputRejected with every issue
+    ConversionTable.objects.create(lg=lg, text=text, file_name=path.name[:255], rules=len(table))
+    return len(table)

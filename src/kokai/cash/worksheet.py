@@ -47,7 +47,9 @@ NULLABLE = ("kou", "moku", "setsu", "saisetsu", "kan_name", "kou_name", "moku_na
 def matching_payments(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> pl.DataFrame:
     """The year's 歳出 records whose conversion rule needs a matching decision, ruled
     (``rule_id``, ``debit``, ``credit``, ``decision``), with ``fund_name``."""
-    from kokai.core.conversion import apply_rules, standard_rules
+    from kokai.core.conversion import apply_rules
+
+    from .services import rules_for
 
     records = records_frame(lg=lg, fiscal_year=fiscal_year, columns=PAYMENT_COLUMNS)
     if records.height == 0:
@@ -58,7 +60,7 @@ def matching_payments(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> p
     )
     if records.schema["date"] == pl.String:
         records = records.with_columns(pl.col("date").str.to_date())
-    ruled = apply_rules(rules or standard_rules(), records)
+    ruled = apply_rules(rules or rules_for(lg), records)
     names = dict(Fund.objects.filter(lg=lg).values_list("code", "name"))
     return (
         ruled.filter((pl.col("decision") == "matching") & (pl.col("direction") == "E"))
