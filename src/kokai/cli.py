@@ -184,10 +184,25 @@ def cmd_profile(args) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"プロファイルを読めません: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    rows = preview(Path(args.file), profile=profile, n=args.rows)
-    for row in rows:
-        print(" | ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "")))
-    return 0
+    from kokai.core.profiles import FIELDS
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"ファイル {path} が見つかりません", file=sys.stderr)
+        return EXIT_INPUT
+    bad = 0
+    for row in preview(path, profile=profile, n=args.rows):
+        issues = row.pop("issues", [])
+        n = row.pop("row", None)
+        labels = {**FIELDS, "custodial": "歳計外", "direction": "歳入歳出区分"}
+        shown = "　".join(f"{labels.get(k, k)}={v}" for k, v in row.items() if v not in (None, "", False))
+        if n is not None:
+            print(f"{n}行目: {shown}")
+        for issue in issues:
+            bad += 1
+            print(f"    ✗ {issue}")
+    print(f"プロファイル「{profile.name}」で先頭 {args.rows} 行を読みました" + (f"（問題 {bad} 件）。" if bad else "。問題はありません。"))
+    return EXIT_INPUT if bad else 0
 
 
 def cmd_reconcile(args) -> int:
