@@ -168,3 +168,16 @@ def test_the_town_edits_its_conversion_table(town, tmp_path):
     st, _ = statements_for(lg=town, fiscal_year=2024)
     assert st.amount("PL/経常費用/業務費用/物件費等/維持補修費") == 45_000
     assert st.amount("PL/経常費用/業務費用/物件費等/物件費") == 0
+
+
+def test_an_item_without_a_rule_stops_the_conversion_and_says_which(lg, tmp_path):
+    """歳入 款99 is not in the table: nothing is posted and the message names the item."""
+    from kokai.core.issues import InputRejected
+
+    add_fund(lg=lg, code="90", name="歳計外現金")
+    odd = ROWS[0].replace("2024,一般会計,歳出,2,総務費", "2024,一般会計,歳入,99,謎の収入").replace(",E001,", ",R099,")
+    import_cash(lg=lg, path=write(tmp_path, "cash.csv", HEADER + odd + "\n"))
+    with pytest.raises(InputRejected) as e:
+        convert_year(lg=lg, fiscal_year=2024)
+    assert "歳入 款99 項1 目1 節2 細節- の変換規則がありません（1件、例: 伝票番号 R099 行番号 1）" in str(e.value)
+    assert JournalEntry.objects.count() == 0

@@ -63,11 +63,16 @@ def to_journals(records: pl.DataFrame, ruled: pl.DataFrame, chart: Chart) -> tup
     """Journals from ruled records: (frame, records without a journal, records pending a decision)."""
     missing = ruled.filter(pl.col("rule_id").is_null())
     if missing.height:
-        keys = missing.group_by("direction", "kan", "kou", "moku", "setsu", "saisetsu").agg(pl.len().alias("n")).sort("n", descending=True)
+        keys = (
+            missing.group_by("direction", "kan", "kou", "moku", "setsu", "saisetsu")
+            .agg(pl.len().alias("n"), pl.col("voucher_no").first(), pl.col("line_no").first())
+            .sort("n", descending=True)
+        )
         raise InputRejected([
             Issue(f"{'歳出' if d == 'E' else '歳入'} 款{kan} 項{kou or '-'} 目{moku or '-'} 節{setsu or '-'} 細節{ss or '-'}"
-                  f" の変換規則がありません（{n:,}件）。変換表に規則を追加してください")
-            for d, kan, kou, moku, setsu, ss, n in keys.head(100).iter_rows()
+                  f" の変換規則がありません（{n:,}件、例: 伝票番号 {v} 行番号 {ln}）。"
+                  "`kokai rules export` で変換表を書き出し、規則を加えて `kokai rules import` で戻してください")
+            for d, kan, kou, moku, setsu, ss, n, v, ln in keys.head(100).iter_rows()
         ])
     no_journal = ruled.filter(pl.col("debit").is_null() | pl.col("credit").is_null()).height
     ruled = ruled.filter(pl.col("debit").is_not_null() & pl.col("credit").is_not_null())
