@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from django.db import connection, transaction
 from kokai.core.issues import InputRejected, Issue
 from kokai.core.reconcile import ITEM, Reconciliation, parse_settled
 from kokai.ledger.bulk import insert_rows
-from kokai.ledger.imports import MAX_FILE_BYTES
+from kokai.ledger.imports import MAX_FILE_BYTES, file_sha256
 from kokai.ledger.masters import fund_lookup
 from kokai.ledger.models import Fund, ImportBatch, LocalGovernment
 
@@ -47,14 +46,6 @@ class CashImportResult:
         return f"{self.file}: 歳入歳出データ {self.records:,} 件を取り込みました{extra}"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def import_cash(*, lg: LocalGovernment, path: Path, profile: str = "standard", fiscal_year: int | None = None) -> CashImportResult:
     """Import a 財務会計 export read through a profile; refuse the whole file on any issue."""
     from kokai.core.cash import read_cash
@@ -69,7 +60,7 @@ def import_cash(*, lg: LocalGovernment, path: Path, profile: str = "standard", f
             "拡張子は Excel ですが、中身は Excel ファイルではありません（CSV などのテキストです）。"
             "拡張子を .csv にして取り込んでください", file=path.name,
         )])
-    sha = _sha256(path)
+    sha = file_sha256(path)
     if ImportBatch.objects.filter(lg=lg, kind="cash", sha256=sha).exists():
         return CashImportResult(path.name, 0, 0, True)
     frame, issues = read_cash(path, profile=load_profile(profile), fiscal_year=fiscal_year, file=path.name)

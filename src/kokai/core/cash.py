@@ -40,7 +40,7 @@ import jaconv
 import polars as pl
 
 from .issues import Issue
-from .parse import parse_amount, parse_date
+from .parse import parse_amount, parse_date, parse_fiscal_year, transcode_to_utf8
 from .profiles import (
     ARREARS,
     CARRYOVERS,
@@ -186,31 +186,6 @@ def _magic_issue(head: bytes, profile: Profile) -> str | None:
     return None
 
 
-def _transcode(src, dst, encodings: Iterable[str], chunk: int = 1 << 23) -> str | None:
-    """Copy ``src`` to ``dst`` as UTF-8 without BOM; the encoding used, or None."""
-    for enc in encodings:
-        src.seek(0)
-        dst.seek(0)
-        dst.truncate()
-        decoder = codecs.getincrementaldecoder(enc)()
-        head = True
-        try:
-            while block := src.read(chunk):
-                if head and block.startswith(codecs.BOM_UTF8):
-                    block = block[3:]
-                head = False
-                text = decoder.decode(block)
-                if "\x00" in text:
-                    raise UnicodeDecodeError(enc, b"", 0, 1, "NUL")
-                dst.write(text.encode("utf-8"))
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError:
-            continue
-        dst.flush()
-        return enc
-    return None
-
-
 def _bad_byte_row(src, encodings: Iterable[str]) -> int | None:
     """The first line that decodes in none of ``encodings``."""
     src.seek(0)
@@ -349,7 +324,8 @@ def _read(
             col.add(f"ファイルが大きすぎます（{MAX_BYTES >> 30}GBまで）")
             return None, col.result()
         encs = {"auto": ("utf-8", "cp932"), "cp932": ("cp932",), "utf-8": ("utf-8",)}[profile.encoding]
-        if _transcode(src, utf8, encs) is None:
+        src.seek(0)
+        if transcode_to_utf8(src, utf8, encs) is None:
             names = {"utf-8": "UTF-8", "cp932": "Shift_JIS(CP932)"}
             expected = " または ".join(names[e] for e in encs)
             row = _bad_byte_row(src, encs)
@@ -463,21 +439,6 @@ def _map(df: pl.DataFrame, f: str, fn, dtype, col: _Collector, values: pl.Series
     return pl.col(f).replace_strict(table, default=None, return_dtype=dtype)
 
 
-def _year(text: str) -> int:
-    s = jaconv.z2h(text, kana=False, ascii=True, digit=True).replace(" ", "")
-    s = s.removesuffix("年度").removesuffix("年")
-    try:
-        for era, base in (("令和", 2018), ("R", 2018), ("平成", 1988), ("H", 1988)):
-            if s.upper().startswith(era):
-                n = s[len(era):].lstrip(".")
-                return base + (1 if n == "元" else int(n))
-        if s.isdigit() and len(s) == 4:
-            return int(s)
-    except ValueError:
-        pass
-    raise ValueError(f"会計年度「{text}」を読めません。2024 や 令和6年度 の形で入力してください")
-
-
 def _date_parser(style: str):
     def parse(text: str) -> dt.date:
         d = parse_date(text)
@@ -578,7 +539,7 @@ def _parse(df: pl.DataFrame, prof: Profile, fiscal_year: int | None, col: _Colle
     line_no = _map(df, "line_no", _line_no, pl.Int32, col)
 
     if "fiscal_year" in mapped:
-        fy = _map(df, "fiscal_year", _year, pl.Int32, col)
+        fy = _map(df, "fiscal_year", parse_fiscal_year, pl.Int32, col)
         if fiscal_year is None:
             col.rows(df.lazy().filter(pl.col("fiscal_year").is_null()).select("row"), label("fiscal_year"),
                      "会計年度が空です")

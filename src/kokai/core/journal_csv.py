@@ -17,12 +17,10 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import jaconv
-
 from .chart import Chart, ChartError
 from .issues import Issue, Issues
 from .journal import Entry, Kind, Posting, problems
-from .parse import decode, parse_amount, parse_date
+from .parse import decode, parse_amount, parse_date, parse_fiscal_year
 
 COLUMNS = ("伝票番号", "日付", "会計年度", "会計区分", "所属", "借方科目", "借方金額", "貸方科目", "貸方金額", "摘要")
 REQUIRED = ("伝票番号", "日付", "会計年度", "会計区分", "借方科目", "借方金額", "貸方科目", "貸方金額")
@@ -85,7 +83,7 @@ def parse_journals(
     accounts = _Cache(lambda ref: chart.resolve(ref).code)
     amounts = _Cache(_positive_amount)
     dates = _Cache(parse_date)
-    years = _Cache(_fiscal_year)
+    years = _Cache(parse_fiscal_year)
     vouchers: dict[tuple[int, str, str], _Voucher] = {}
 
     def cell(row: list[str], col: str) -> str:
@@ -176,17 +174,3 @@ def _positive_amount(text: str) -> int:
     if value <= 0:
         raise ValueError(f"金額「{text}」は正の整数で入力してください（マイナスは借方と貸方を入れ替えて表します）")
     return value
-
-
-def _fiscal_year(text: str) -> int:
-    s = jaconv.z2h(text, kana=False, ascii=True, digit=True).removesuffix("年度")
-    try:
-        for era, base in (("令和", 2018), ("R", 2018), ("平成", 1988), ("H", 1988)):
-            if s.startswith(era):
-                n = s[len(era):]
-                return base + (1 if n == "元" else int(n))
-        if s.isdigit() and len(s) == 4:
-            return int(s)
-    except ValueError:
-        pass
-    raise ValueError(f"会計年度「{text}」を読めません。2024 や 令和6年度 の形で入力してください")

@@ -20,7 +20,7 @@ import polars as pl
 from .chart import Chart, ChartError
 from .journal import OPENING_ONLY_ROLES, Entry, Kind
 from .journal_csv import COLUMNS, MAX_LENGTHS, REQUIRED
-from .parse import parse_date, transcode_to_utf8
+from .parse import parse_date, parse_fiscal_year, transcode_to_utf8
 
 ENTRY_SCHEMA = {
     "idx": pl.Int64, "fiscal_year": pl.Int32, "date": pl.Date, "fund": pl.String, "dept": pl.String,
@@ -97,7 +97,7 @@ def read_journals(
         return None
 
     mapped = {}
-    for col, fn in (("日付", parse_date), ("会計年度", _year), ("会計区分", funds.__getitem__)):
+    for col, fn in (("日付", parse_date), ("会計年度", parse_fiscal_year), ("会計区分", funds.__getitem__)):
         table = _map_uniques(df[col], fn)
         if table is None:
             return None
@@ -221,9 +221,3 @@ def _amount(col: str) -> pl.Expr:
     return pl.when(ok).then(cleaned.cast(pl.Int64, strict=False)).otherwise(
         pl.when(pl.col(col).is_null()).then(None).otherwise(pl.lit(-1, pl.Int64))
     )
-
-
-def _year(text: str) -> int:
-    from .journal_csv import _fiscal_year
-
-    return _fiscal_year(text)

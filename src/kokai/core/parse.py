@@ -24,14 +24,14 @@ def decode(data: bytes) -> tuple[str, str]:
     raise ValueError("文字コードを判別できません。UTF-8 または Shift_JIS(CP932) で保存してください")
 
 
-def transcode_to_utf8(src, dst, chunk: int = 1 << 23) -> bool:
+def transcode_to_utf8(src, dst, encodings=("utf-8", "cp932"), chunk: int = 1 << 23) -> str | None:
     """Copy binary stream ``src`` to ``dst`` as UTF-8 without BOM, in chunks (a large
-    file is never one Python string). The source is UTF-8 (with or without BOM) or CP932.
-    Returns False, with ``dst`` left partial, if it is neither."""
+    file is never one Python string); return the source encoding that worked, or None if
+    it is none of ``encodings`` (or holds NUL bytes, as binary files do)."""
     import codecs
 
     start = src.tell()
-    for enc in ("utf-8", "cp932"):
+    for enc in encodings:
         src.seek(start)
         dst.seek(0)
         dst.truncate()
@@ -42,13 +42,31 @@ def transcode_to_utf8(src, dst, chunk: int = 1 << 23) -> bool:
                 if head and block.startswith(codecs.BOM_UTF8):
                     block = block[3:]
                 head = False
-                dst.write(decoder.decode(block).encode("utf-8"))
+                text = decoder.decode(block)
+                if "\x00" in text:
+                    raise UnicodeDecodeError(enc, b"", 0, 1, "NUL")
+                dst.write(text.encode("utf-8"))
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
         except UnicodeDecodeError:
             continue
         dst.flush()
-        return True
-    return False
+        return enc
+    return None
+
+
+def parse_fiscal_year(text: str) -> int:
+    """A 会計年度: 2024, 令和6年度, R6, 令和元年度, H31 …"""
+    s = jaconv.z2h(text, kana=False, ascii=True, digit=True).replace(" ", "").removesuffix("年度").removesuffix("年")
+    try:
+        for era, base in (("令和", 2018), ("R", 2018), ("平成", 1988), ("H", 1988)):
+            if s.upper().startswith(era):
+                n = s[len(era):].lstrip(".")
+                return base + (1 if n == "元" else int(n))
+        if s.isdigit() and len(s) == 4:
+            return int(s)
+    except ValueError:
+        pass
+    raise ValueError(f"会計年度「{text}」を読めません。2024 や 令和6年度 の形で入力してください")
 
 
 _NEG_MARKS = ("-", "−", "－", "▲", "△", "ー")
