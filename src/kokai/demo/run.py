@@ -1,8 +1,15 @@
-"""``kokai demo``: デモ市 from its opening balance sheet and a year of journals to the four
-statements, written to ./demo-output/, with a summary and the checks."""
+"""``kokai demo``: デモ市 from its 歳入歳出データ to the four statements, as a user would do it.
+
+Register the 団体 and its 会計区分, import the opening balance sheet, the 決算額 and the year's
+歳入歳出データ (standard layout, CP932), reconcile the two, export the マッチングワークシート, fill
+it in (asset or expense for each 工事請負費・委託料・備品購入費 … payment) and import it, convert
+the year (期末一括仕訳), import the few non-cash year-end journals, and write the statements
+to ./demo-output/ with a summary and the checks. Running it again changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -10,35 +17,86 @@ from pathlib import Path
 from kokai.core.statements import as_json
 from kokai.core.units import format_amount
 
-from . import city
+from . import city, city_cash
 
 YEAR = 2024
+HEADERS = ("判断", "勘定科目", "資産番号", "資産名称", "耐用年数", "供用開始日", "数量", "単位", "備考")
+
+
+def fill_worksheet(src: Path, dst: Path, decisions: dict[tuple[str, int], city_cash.Decision]) -> int:
+    """Write the decisions into an exported matching worksheet, as staff would; return the rows filled."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb["マッチング"]
+    col = {c.value: c.column for c in ws[1] if c.value}
+    n = 0
+    for r in range(2, ws.max_row + 1):
+        voucher = ws.cell(r, col["伝票番号"]).value
+        if not voucher:
+            continue
+        d = decisions.get((voucher, int(ws.cell(r, col["行番号"]).value)), city_cash.EXPENSE)
+        values = (d.kind, d.account or None, d.asset_no or None, d.asset_name or None, d.useful_life,
+                  dt.datetime.combine(d.in_service, dt.time()) if d.in_service else None, d.quantity or None,
+                  d.unit or None, d.note or None)
+        for h, value in zip(HEADERS, values, strict=True):
+            ws.cell(r, col[h]).value = value
+        ws.cell(r, col["金額"]).value = None  # the whole payment
+        n += 1
+    wb.save(dst)
+    return n
 
 
 def run_demo(*, out: Path, scale: int = 1) -> int:
     from django.core.management import call_command
 
+    from kokai.cash.convert import convert_year
+    from kokai.cash.services import import_cash, import_settled, reconciliation_for
+    from kokai.cash.worksheet import export_matching, import_matching
     from kokai.core.issues import InputRejected
     from kokai.ledger.imports import import_journals, import_opening
-    from kokai.ledger.masters import register
+    from kokai.ledger.masters import add_fund, register
     from kokai.ledger.reporting import statements_for
+    from kokai.report.reconciliation_xlsx import write_reconciliation
     from kokai.report.xlsx import write_statements
 
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
     lg = register(lg_code=city.LG_CODE, name=city.NAME, population=city.POPULATION)
+    add_fund(lg=lg, code=city_cash.CUSTODIAL_CODE, name=city_cash.CUSTODIAL_FUND)
+    x = "" if scale == 1 else f"-x{scale}"
+    year = city_cash.build(YEAR, scale)
     opening = out / f"demo-opening-{YEAR}.csv"
-    journals = out / f"demo-journals-{YEAR}{'' if scale == 1 else f'-x{scale}'}.csv"
+    cash = out / f"demo-cash-{YEAR}{x}.csv"
+    settled = out / f"demo-settled-{YEAR}{x}.csv"
+    journals = out / f"demo-noncash-journals-{YEAR}.csv"
     city.write_opening_csv(opening, YEAR)
-    rows = city.write_journals_csv(journals, YEAR, scale=scale, encoding="cp932")
-    print(f"{city.NAME}（団体コード {city.LG_CODE}、人口 {city.POPULATION:,}人）: 仕訳データ {rows:,} 行を作成しました。")
+    n_records = city_cash.write_cash_csv(cash, year)
+    n_items = city_cash.write_settled_csv(settled, year)
+    city_cash.write_journals_csv(journals, year)
+    print(f"{city.NAME}（団体コード {city.LG_CODE}、人口 {city.POPULATION:,}人）: 歳入歳出データ {n_records:,} 件、"
+          f"決算額 {n_items:,} 科目を作成しました。")
     try:
-        for result in (
-            import_opening(lg=lg, path=opening, fiscal_year=YEAR),
-            import_journals(lg=lg, path=journals),
-        ):
-            print("  " + result.summary())
+        print("  " + import_opening(lg=lg, path=opening, fiscal_year=YEAR).summary())
+        import_settled(lg=lg, path=settled)
+        result = import_cash(lg=lg, path=cash)
+        print("  " + result.summary())
+        rec = reconciliation_for(lg=lg, fiscal_year=YEAR)
+        write_reconciliation(out / f"reconciliation-{YEAR}.xlsx", rec, lg_name=city.NAME, fiscal_year=YEAR)
+        n, bad = rec.items.height, rec.differences.height
+        print(f"  決算額との照合: {n - bad}/{n} 科目が決算額と一致しました。")
+        if bad:
+            return 3
+        sheet = out / f"matching-{YEAR}.xlsx"
+        filled = out / f"matching-{YEAR}-記入済.xlsx"
+        payments = export_matching(lg=lg, fiscal_year=YEAR, path=sheet)
+        fill_worksheet(sheet, filled, year.decisions)
+        stored = import_matching(lg=lg, fiscal_year=YEAR, path=filled)
+        print(f"  マッチングワークシート: 判断が必要な支出 {payments:,} 件に記入し、判断 {stored:,} 件を取り込みました。")
+        conv = convert_year(lg=lg, fiscal_year=YEAR, records=result.whole_years)
+        print("  " + conv.summary())
+        print("  " + import_journals(lg=lg, path=journals).summary() + "（減価償却・引当金などの決算整理）")
     except InputRejected as exc:
         print("デモデータを取り込めませんでした:")
         for issue in exc.issues[:20]:

@@ -1,0 +1,97 @@
+"""デモ市 from its 歳入歳出データ: the demo's cash data reconciles to its 決算額, every record has a
+conversion rule, every payment on the matching worksheet is decided, the checks pass, and the
+statements show what the decisions say."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kokai.demo import city, city_cash
+
+YEAR = 2024
+
+
+def test_the_records_reproduce_the_demo_city_year():
+    year = city_cash.build(YEAR)
+    gen = [r for r in year.records if r[1] == city_cash.GENERAL_FUND]
+
+    def net(direction: str) -> int:
+        return sum(-r[16] if r[17] in ("歳出戻入", "歳入還付") else r[16] for r in gen if r[2] == direction)
+
+    carried = dict(city.opening_rows(YEAR))[city.ACCOUNTS["現金預金"]]
+    assert 197e8 < net("歳出") < 199e8 and 199e8 < net("歳入") - carried < 201e8
+    types = {r[17] for r in year.records}
+    assert {"歳出戻入", "歳入還付", "支出", "収入"} <= types
+    assert any(r[15] >= f"{YEAR + 1}-04-01" for r in gen)  # 出納整理期間
+    assert any(r[1] == city_cash.CUSTODIAL_FUND for r in year.records)
+    assert all(r[16] > 0 for r in year.records)
+    # 決算額 are summed from the records, so the two agree by construction
+    assert sum(r[-1] for r in city_cash.settled_rows(year) if r[1] == "一般会計" and r[2] == "歳出") == net("歳出")
+    assert city_cash.build(YEAR, 2).records != year.records and len(city_cash.build(YEAR, 2).records) > len(gen)
+
+
+@pytest.fixture
+def demo(db, tmp_path):
+    from kokai.demo.run import run_demo
+    from kokai.ledger.models import LocalGovernment
+
+    assert run_demo(out=tmp_path / "out") == 0
+    return LocalGovernment.objects.get(lg_code=city.LG_CODE), tmp_path / "out"
+
+
+def test_the_demo_goes_from_cash_data_to_statements(demo):
+    from kokai.cash.convert import RECORD_COLUMNS
+    from kokai.cash.services import reconciliation_for, records_frame
+    from kokai.cash.worksheet import decisions_frame, matching_payments
+    from kokai.core.conversion import apply_rules, standard_rules
+    from kokai.core.matching import apply_decisions
+    from kokai.ledger.reporting import statements_for
+
+    lg, out = demo
+    rec = reconciliation_for(lg=lg, fiscal_year=YEAR)
+    assert rec.ok and rec.differences.height == 0 and rec.items.height > 200
+
+    # every record has a rule; every matching payment is decided (none left provisional)
+    records = records_frame(lg=lg, fiscal_year=YEAR, columns=RECORD_COLUMNS).with_columns(
+        *(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("kou", "moku", "setsu", "saisetsu", "saisetsu_name", "setsu_name", "arrears"))
+    )
+    ruled = apply_rules(standard_rules(), records)
+    assert ruled.filter(pl.col("rule_id").is_null()).height == 0
+    decisions = decisions_frame(lg=lg, fiscal_year=YEAR)
+    applied = apply_decisions(ruled, decisions)
+    assert applied.filter((pl.col("decision") == "matching") & (pl.col("direction") == "E")).height == 0
+    payments = matching_payments(lg=lg, fiscal_year=YEAR)
+    assert payments.height == decisions.height > 3000
+    # what is still provisional needs a decision the worksheet does not take yet: which 基金 or
+    # 貸付金 (classify), a 国県支出金's purpose, and the one 財産売払収入 (a 歳入 matching record)
+    left = applied.filter(~pl.col("decision").fill_null("").is_in(["", "none"]))  # none: 繰越金
+    assert set(left["decision"].unique().to_list()) == {"classify", "purpose", "matching"}
+    assert left.filter(pl.col("decision") == "matching")["kan"].to_list() == ["17"]
+
+    st, checks = statements_for(lg=lg, fiscal_year=YEAR)
+    assert [str(c) for c in checks if not c.ok] == [] and len(checks) == 17
+    capital = decisions.filter(pl.col("kind").is_in(["asset_new", "asset_existing", "cip"]))["amount"].sum()
+    assert st.amount("CF/投資活動収支/投資活動支出/公共施設等整備費支出") == capital
+    cip = decisions.filter(pl.col("kind") == "cip")
+    business = cip.filter(pl.col("account").str.contains("事業用"))["amount"].sum()
+    infra = cip.filter(pl.col("account").str.contains("インフラ"))["amount"].sum()
+    assert (business, infra) == (50 * city.M, 150 * city.M)
+    tangible = "BS/固定資産/有形固定資産"
+    assert st.amount(f"{tangible}/事業用資産/建設仮勘定") == business  # last year's was completed and moved
+    assert st.amount(f"{tangible}/インフラ資産/建設仮勘定") == infra
+    assert st.amount("BS/流動負債/賞与等引当金") == city._NEXT_BONUS_PROVISION
+    assert st.amount("BS/固定負債/退職手当引当金") == 2_512_300_000 - 150 * city.M + city._RETIREMENT_PROVISION
+
+    spend = sum(st.amount(p) for p in ("CF/業務活動収支/業務支出", "CF/業務活動収支/臨時支出",
+                                       "CF/投資活動収支/投資活動支出", "CF/財務活動収支/財務活動支出"))
+    assert 190e8 < spend < 205e8
+    assert 0.13 < st.amount("CF/業務活動収支/業務支出/業務費用支出/人件費支出") / spend < 0.20
+    assert 0.18 < st.amount("CF/業務活動収支/業務支出/移転費用支出/社会保障給付支出") / spend < 0.28
+    assert 0.08 < capital / spend < 0.15
+    assert 800e8 < st.amount("BS/資産合計") < 1_200e8
+    assert st.amount("CF/本年度末資金残高") > 0 and st.amount("BS/流動負債/預り金") > 0
+    for name in ("reconciliation-2024.xlsx", "matching-2024.xlsx", "matching-2024-記入済.xlsx",
+                 "statements-2024.json", "statements-2024.xlsx"):
+        assert (out / name).exists()
