@@ -52,7 +52,9 @@ def test_the_demo_goes_from_cash_data_to_statements(demo):
     rec = reconciliation_for(lg=lg, fiscal_year=YEAR)
     assert rec.ok and rec.differences.height == 0 and rec.items.height > 200
 
-    # every record has a rule; every matching payment is decided (none left provisional)
+    # every record has a rule; every record needing a decision is decided (none left provisional):
+    # the matching payments on 「マッチング」, which 基金 / 貸付金, each 国県支出金's purpose and the
+    # 財産売払収入 (split into the land's book value and the gain) on 「科目の判断」
     records = records_frame(lg=lg, fiscal_year=YEAR, columns=RECORD_COLUMNS).with_columns(
         *(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
           for c in ("kou", "moku", "setsu", "saisetsu", "saisetsu_name", "setsu_name", "arrears"))
@@ -60,15 +62,15 @@ def test_the_demo_goes_from_cash_data_to_statements(demo):
     ruled = apply_rules(standard_rules(), records)
     assert ruled.filter(pl.col("rule_id").is_null()).height == 0
     decisions = decisions_frame(lg=lg, fiscal_year=YEAR)
-    applied = apply_decisions(ruled, decisions)
-    assert applied.filter((pl.col("decision") == "matching") & (pl.col("direction") == "E")).height == 0
-    payments = matching_payments(lg=lg, fiscal_year=YEAR)
-    assert payments.height == decisions.height > 3000
-    # what is still provisional needs a decision the worksheet does not take yet: which 基金 or
-    # 貸付金 (classify), a 国県支出金's purpose, and the one 財産売払収入 (a 歳入 matching record)
+    applied = apply_decisions(ruled, decisions, standard_rules())
     left = applied.filter(~pl.col("decision").fill_null("").is_in(["", "none"]))  # none: 繰越金
-    assert set(left["decision"].unique().to_list()) == {"classify", "purpose", "matching"}
-    assert left.filter(pl.col("decision") == "matching")["kan"].to_list() == ["17"]
+    assert left.height == 0
+    payments = matching_payments(lg=lg, fiscal_year=YEAR)
+    matching = decisions.filter(pl.col("kind") != "account")
+    assert payments.height == matching.height > 3000
+    chosen = decisions.filter(pl.col("kind") == "account")
+    assert chosen.height == 410  # 409 records, the land sale in two parts
+    assert set(chosen["direction"].unique().to_list()) == {"E", "R"}
 
     st, checks = statements_for(lg=lg, fiscal_year=YEAR)
     assert [str(c) for c in checks if not c.ok] == [] and len(checks) == 17
@@ -83,6 +85,21 @@ def test_the_demo_goes_from_cash_data_to_statements(demo):
     assert st.amount(f"{tangible}/インフラ資産/建設仮勘定") == infra
     assert st.amount("BS/流動負債/賞与等引当金") == city._NEXT_BONUS_PROVISION
     assert st.amount("BS/固定負債/退職手当引当金") == 2_512_300_000 - 150 * city.M + city._RETIREMENT_PROVISION
+
+    # the 基金 move as the vouchers say: 財政調整基金 +250 −200, 減債基金 (流動) +100 −100, その他 +250 −100
+    opening = dict(city.opening_rows(YEAR))
+    for key, change in (("財政調整基金", 50), ("減債基金流動", 0), ("その他基金", 150), ("減債基金固定", 0)):
+        assert st.amount(city.A[key]) == opening[city.A[key]] + change * city.M, key
+    assert st.amount("CF/投資活動収支/投資活動支出/基金積立金支出") == 600 * city.M
+    assert st.amount("CF/投資活動収支/投資活動収入/基金取崩収入") == 400 * city.M
+    # 貸付金: the 預託金 is 短期 (lent and repaid within the year), the 奨学金 長期
+    assert st.amount("CF/投資活動収支/投資活動支出/貸付金支出") == 150 * city.M
+    # the 普通建設事業 grants (国庫 340, 県 70) are 投資活動収入; the rest 業務
+    assert st.amount("CF/投資活動収支/投資活動収入/国県等補助金収入") == 410 * city.M
+    assert st.amount("CF/業務活動収支/業務収入/国県等補助金収入") == (2_960 + 1_380) * city.M
+    # the land sold: book value 15 off the 土地, gain 5; all 20 is 資産売却収入
+    assert st.amount("PL/臨時利益/資産売却益") == 5 * city.M
+    assert st.amount("CF/投資活動収支/投資活動収入/資産売却収入") == 20 * city.M
 
     spend = sum(st.amount(p) for p in ("CF/業務活動収支/業務支出", "CF/業務活動収支/臨時支出",
                                        "CF/投資活動収支/投資活動支出", "CF/財務活動収支/財務活動支出"))

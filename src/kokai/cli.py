@@ -161,7 +161,7 @@ def cmd_worksheet(args) -> int:
     if args.action == "export":
         out = Path(args.out or f"matching-{lg.lg_code}-{args.year}.xlsx")
         n = export_matching(lg=lg, fiscal_year=args.year, path=out)
-        print(f"{out} を作成しました（判断が必要な支出 {n:,} 件）。")
+        print(f"{out} を作成しました（判断が必要な記録 {n:,} 件: マッチング・科目の判断）。")
         return 0
     try:
         n = import_matching(lg=lg, fiscal_year=args.year, path=Path(args.file))
@@ -428,7 +428,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, required=True)
     s.set_defaults(fn=cmd_convert)
 
-    s = sub.add_parser("worksheet", help="マッチングワークシート（資産か費用かの判断）")
+    s = sub.add_parser("worksheet", help="マッチングワークシート（資産か費用か・科目の判断）")
     ws = s.add_subparsers(dest="sheet", required=True)
     m = ws.add_parser("matching", help="マッチングワークシート").add_subparsers(dest="action", required=True)
     a = m.add_parser("export", help="判断が必要な支出の XLSX を書き出す（判断済みの内容も含む）")

@@ -143,8 +143,9 @@ def convert_year(
     )
     if records.height == 0:
         raise InputRejected([Issue(f"{fiscal_year}年度の歳入歳出データがありません。先に `kokai import cash` で取り込んでください")])
-    ruled = apply_rules(rules or rules_for(lg), records)
-    ruled = apply_decisions(ruled, decisions_frame(lg=lg, fiscal_year=fiscal_year))  # the worksheet's
+    table = rules or rules_for(lg)
+    ruled = apply_rules(table, records)
+    ruled = apply_decisions(ruled, decisions_frame(lg=lg, fiscal_year=fiscal_year), table)  # the worksheet's
     frame, no_journal, pending = to_journals(records, ruled, chart)
     with transaction.atomic():
         frame, unchanged, reversals = _against_earlier_runs(lg, fiscal_year, frame, chart)

@@ -86,7 +86,9 @@ class MatchingDecision(models.Model):
     A payment that a conversion rule marks as needing a decision (工事請負費, 公有財産購入費,
     備品購入費, 委託料 …) gets one row per part (``seq`` 1, 2 …); the parts' amounts add up
     to the payment. Several payments may build one new asset: they share ``asset_no``.
-    Decisions are kept from year to year and across re-exports.
+    Records whose rule leaves an account to choose (積立金 → which 基金, 国県支出金 → 業務 or
+    投資 …) are decided on the sheet 「科目の判断」 with kind ``account``. Decisions are kept
+    from year to year and across re-exports.
     """
 
     KINDS = [
@@ -96,6 +98,7 @@ class MatchingDecision(models.Model):
         ("expense", "費用"),
         ("repair", "修繕費"),
         ("excluded", "対象外"),
+        ("account", "勘定科目を指定"),  # 科目の判断: classify / purpose / split rules
     ]
 
     lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")

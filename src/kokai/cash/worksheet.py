@@ -1,9 +1,13 @@
 """マッチングワークシート (XLSX) round trip: export the payments that need a decision, import the
 decisions staff filled in, and hand the stored decisions to the conversion.
 
-The sheet 「マッチング」 has one row per payment (one per part once decided): the source
-columns are locked, the decision columns are unlocked with drop-down lists. An import is
-all or nothing; every problem is reported with its sheet, row and column.
+The sheet 「マッチング」 has one row per 歳出 payment whose rule says ``matching`` (one per
+part once decided); the sheet 「科目の判断」 one row per record (歳入 and 歳出) whose rule says
+``classify``, ``purpose`` or ``split`` (and the 歳入 ``matching`` records such as 財産売払収入),
+decided by choosing one of its rule's candidate accounts (kind ``account``). The source
+columns are locked, the decision columns are unlocked with drop-down lists (the candidates
+of each rule are a column of the hidden sheet 「リスト」). An import is all or nothing; every
+problem is reported with its sheet, row and column.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from .models import MatchingDecision
 from .services import records_frame
 
 SHEET = "マッチング"
+ACCOUNT_SHEET = "科目の判断"
 HELP_SHEET = "説明"
 LIST_SHEET = "リスト"
 MAX_XLSX_BYTES = 200 * 1024**2  # the file itself
@@ -44,12 +49,8 @@ NULLABLE = ("kou", "moku", "setsu", "saisetsu", "kan_name", "kou_name", "moku_na
             "arrears")
 
 
-def matching_payments(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> pl.DataFrame:
-    """The year's 歳出 records whose conversion rule needs a matching decision, ruled
-    (``rule_id``, ``debit``, ``credit``, ``decision``), with ``fund_name``."""
+def _ruled(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> pl.DataFrame:
     from kokai.core.conversion import apply_rules
-
-    from .services import rules_for
 
     records = records_frame(lg=lg, fiscal_year=fiscal_year, columns=PAYMENT_COLUMNS)
     if records.height == 0:
@@ -60,13 +61,37 @@ def matching_payments(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> p
     )
     if records.schema["date"] == pl.String:
         records = records.with_columns(pl.col("date").str.to_date())
-    ruled = apply_rules(rules or rules_for(lg), records)
+    ruled = apply_rules(rules, records)
     names = dict(Fund.objects.filter(lg=lg).values_list("code", "name"))
+    return ruled.with_columns(pl.col("fund").replace_strict(names, default=pl.col("fund"), return_dtype=pl.String)
+                              .alias("fund_name"))
+
+
+def matching_payments(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> pl.DataFrame:
+    """The year's 歳出 records whose conversion rule needs a matching decision, ruled
+    (``rule_id``, ``debit``, ``credit``, ``decision``), with ``fund_name``."""
+    from .services import rules_for
+
+    ruled = _ruled(lg=lg, fiscal_year=fiscal_year, rules=rules or rules_for(lg))
     return (
         ruled.filter((pl.col("decision") == "matching") & (pl.col("direction") == "E"))
-        .with_columns(pl.col("fund").replace_strict(names, default=pl.col("fund"), return_dtype=pl.String)
-                      .alias("fund_name"))
         .sort("fund", "date", "voucher_no", "line_no")
+    )
+
+
+def account_records(*, lg: LocalGovernment, fiscal_year: int, rules=None) -> pl.DataFrame:
+    """The year's records (歳入 and 歳出) decided on the 科目の判断 sheet (:func:`kokai.core.matching.takes_account`),
+    ruled, with ``fund_name`` and ``rule_pos`` (the rule's position in the table), in table order then date."""
+    from .services import rules_for
+
+    table = rules or rules_for(lg)
+    ruled = _ruled(lg=lg, fiscal_year=fiscal_year, rules=table)
+    pos = {r.id: i for i, r in enumerate(table)}
+    decision, direction = pl.col("decision"), pl.col("direction")
+    return (
+        ruled.filter(decision.is_in(list(m.ACCOUNT_DECISIONS)) | ((decision == "matching") & (direction == "R")))
+        .with_columns(pl.col("rule_id").replace_strict(pos, default=None, return_dtype=pl.Int64).alias("rule_pos"))
+        .sort("rule_pos", "fund", "date", "voucher_no", "line_no")
     )
 
 
@@ -119,19 +144,44 @@ HELP = """\
 
 取込は全部か無しかです。誤りが1つでもあれば何も登録せず、シート・行・列ごとに誤りを表示します。
 取り込んだ判断は、ワークシートを出力し直しても残ります（分けた支出は分けた行で出力されます）。
+
+■ シート「科目の判断」（どの基金か、長期か短期か、業務活動か投資活動かなど）
+変換表で「科目区分の判断」「充当先による区分」「内訳の判断」が必要とされた記録（歳入・歳出）と、
+資産の売払収入が1記録1行で並んでいます（変換規則ごとにまとめ、その中は日付順）。
+・勘定科目: 一覧（その記録の変換規則の候補）から選びます。空欄の記録は未判断のままで、仮の仕訳で計上されます。
+  資金収支計算書の科目（CF/…）を選ぶと、仮の仕訳の資金の側（歳入は借方、歳出は貸方）が置き換わります
+  （例: 国庫支出金のうち普通建設事業に充てるものは CF/投資活動収支/投資活動収入/国県等補助金収入）。
+  それ以外の科目は、反対側（歳出は借方、歳入は貸方）が置き換わります（例: 財政調整基金への積立金は
+  借方 BS/流動資産/基金/財政調整基金 / 貸方 基金積立金支出）。基金への繰出金は基金積立金支出、償還金の利子は
+  支払利息支出というように、科目に応じて資金の側の区分も変わります。
+・1つの記録を分けるときは、マッチングと同じく行をコピーして下に貼り付け、各行に金額と勘定科目を入れます
+  （例: 土地の売払収入 20,000,000円を 帳簿価額 15,000,000円は 土地、差額 5,000,000円は 資産売却益）。
+・候補にない科目は取り込めません（誤りには候補を示します）。
 """
 
 
 def export_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int:
     """Write the worksheet for a year; return the number of payments on it."""
     import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name
+
+    from .services import rules_for
 
     chart = chart_for(lg)
-    payments = matching_payments(lg=lg, fiscal_year=fiscal_year)
+    table = rules_for(lg)
+    payments = matching_payments(lg=lg, fiscal_year=fiscal_year, rules=table)
     decisions = decisions_frame(lg=lg, fiscal_year=fiscal_year)
-    rows = payments.join(decisions.drop("direction"), on=["fund", "voucher_no", "line_no"], how="left",
+    matching_decisions = decisions.filter(pl.col("kind") != m.ACCOUNT_KIND)
+    rows = payments.join(matching_decisions.drop("direction"), on=["fund", "voucher_no", "line_no"], how="left",
                          suffix="_part").sort("fund", "date", "voucher_no", "line_no", "seq", nulls_last=True)
     labels = m.asset_labels(chart)
+    accounts = account_records(lg=lg, fiscal_year=fiscal_year, rules=table)
+    account_rows = accounts.join(
+        decisions.filter(pl.col("kind") == m.ACCOUNT_KIND).select("fund", "direction", "voucher_no", "line_no", "seq",
+                                                                 "amount", "account", "note"),
+        on=["fund", "direction", "voucher_no", "line_no"], how="left", suffix="_part",
+    ).sort("rule_pos", "fund", "date", "voucher_no", "line_no", "seq", nulls_last=True)
+    used_rules = [table[rid] for rid in accounts.unique("rule_id", maintain_order=True)["rule_id"].to_list()]
 
     wb = xlsxwriter.Workbook(str(path))
     try:
@@ -149,16 +199,24 @@ def export_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
         blank_date = wb.add_format({"font_name": "IPAexゴシック", "font_size": 10, "num_format": "yyyy-mm-dd", **open_fmt})
 
         ws = wb.add_worksheet(SHEET)
+        acc_ws = wb.add_worksheet(ACCOUNT_SHEET)
         lst = wb.add_worksheet(LIST_SHEET)
         help_ws = wb.add_worksheet(HELP_SHEET)
 
-        # the lists behind the drop-downs
+        # the lists behind the drop-downs: 判断, 勘定科目 (assets), then one column per rule's candidates
         lst.write(0, 0, "判断")
         lst.write(0, 1, "勘定科目")
         for i, label in enumerate(m.KINDS.values(), start=1):
             lst.write_string(i, 0, label)
         for i, label in enumerate(labels, start=1):
             lst.write_string(i, 1, label)
+        candidate_ref = {}
+        for j, rule in enumerate(used_rules, start=2):
+            lst.write_string(0, j, rule.id)
+            for i, path in enumerate(rule.candidates, start=1):
+                lst.write_string(i, j, path)
+            letter = xl_col_to_name(j)
+            candidate_ref[rule.id] = f"='{LIST_SHEET}'!${letter}$2:${letter}${max(len(rule.candidates), 1) + 1}"
         lst.hide()
         lst.protect()
 
@@ -252,6 +310,10 @@ def export_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
         ws.set_footer("&C&P / &N")
         ws.activate()
 
+        fmt = {"head": head, "head_in": head_in, "text": text, "num": num, "date": date, "in_text": in_text,
+               "in_num": in_num, "blank": blank}
+        _write_account_sheet(acc_ws, account_rows, candidate_ref, fmt, lg=lg, fiscal_year=fiscal_year)
+
         help_ws.set_column(0, 0, 120)
         wrap = wb.add_format({"font_name": "IPAexゴシック", "font_size": 10, "text_wrap": True, "valign": "top"})
         for i, line in enumerate(HELP.format(year=f"{lg.name} {wareki_year(fiscal_year)}").splitlines()):
@@ -260,7 +322,80 @@ def export_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
         help_ws.fit_to_pages(1, 0)
     finally:
         wb.close()
-    return payments.height
+    return payments.height + accounts.height
+
+
+def _write_account_sheet(ws, rows: pl.DataFrame, candidate_ref: dict[str, str], fmt, *, lg, fiscal_year: int) -> None:
+    """The sheet 「科目の判断」: one row per record (per part once decided), a drop-down of its rule's candidates."""
+    from kokai.core.conversion import DECISIONS
+
+    n_src = len(m.ACCOUNT_SOURCE_COLUMNS)
+    headers = [h for h, _w in m.ACCOUNT_SOURCE_COLUMNS] + [h for h, _w, _f in m.ACCOUNT_DECISION_COLUMNS]
+    col = {h: i for i, h in enumerate(headers)}
+    for i, (h, w) in enumerate(m.ACCOUNT_SOURCE_COLUMNS):
+        ws.write_string(0, i, h, fmt["head"])
+        ws.set_column(i, i, w, fmt["blank"])
+    for j, (h, w, _f) in enumerate(m.ACCOUNT_DECISION_COLUMNS):
+        ws.write_string(0, n_src + j, h, fmt["head_in"])
+        ws.set_column(n_src + j, n_src + j, w, fmt["blank"])
+    ws.set_row(0, 30)
+    ws.freeze_panes(1, 4)
+    runs: list[tuple[str, int, int]] = []  # (rule id, first row, last row) for the drop-downs
+    r = 0
+    for p in rows.iter_rows(named=True):
+        r += 1
+        item = "-".join(x for x in (p["kan"], p["kou"], p["moku"], p["setsu"], p["saisetsu"]) if x)
+        item_name = " ".join(x for x in (p["kan_name"], p["kou_name"], p["moku_name"], p["setsu_name"],
+                                         p["saisetsu_name"]) if x)
+        values = (p["fund_name"] or p["fund"], "歳出" if p["direction"] == "E" else "歳入", p["voucher_no"])
+        for i, v in enumerate(values):
+            ws.write_string(r, i, v, fmt["text"])
+        ws.write_number(r, col["行番号"], p["line_no"], fmt["text"])
+        ws.write_datetime(r, col["日付"], dt.datetime.combine(p["date"], dt.time()), fmt["date"])
+        ws.write_string(r, col["予算科目"], item, fmt["text"])
+        ws.write_string(r, col["予算科目名"], item_name, fmt["text"])
+        ws.write_string(r, col["所属"], p["dept"] or "", fmt["text"])
+        ws.write_string(r, col["相手方"], p["counterparty"] or "", fmt["text"])
+        ws.write_string(r, col["摘要"], p["description"] or "", fmt["text"])
+        ws.write_number(r, col["収支金額"], p["amount"], fmt["num"])
+        ws.write_string(r, col["変換規則"], p["rule_id"] or "", fmt["text"])
+        ws.write_string(r, col["要判断"], DECISIONS.get(p["decision"] or "", "").split("（")[0], fmt["text"])
+        ws.write_string(r, col["仮の仕訳"], f"借 {p['debit'] or ''} / 貸 {p['credit'] or ''}", fmt["text"])
+        decided = p["seq"] is not None
+        if decided:
+            ws.write_string(r, col["勘定科目"], p["account"] or "", fmt["in_text"])
+            ws.write_number(r, col["金額"], p["amount_part"], fmt["in_num"])
+        else:
+            ws.write_blank(r, col["勘定科目"], None, fmt["in_text"])
+            ws.write_blank(r, col["金額"], None, fmt["in_num"])
+        if decided and p["note"]:
+            ws.write_string(r, col["備考"], p["note"], fmt["in_text"])
+        else:
+            ws.write_blank(r, col["備考"], None, fmt["in_text"])
+        if runs and runs[-1][0] == p["rule_id"]:
+            runs[-1] = (p["rule_id"], runs[-1][1], r)
+        else:
+            runs.append((p["rule_id"], r, r))
+    for rule_id, first, last in runs:
+        if rule_id in candidate_ref:
+            ws.data_validation(first, col["勘定科目"], last, col["勘定科目"], {
+                "validate": "list", "source": candidate_ref[rule_id], "input_title": "勘定科目",
+                "input_message": f"変換規則 {rule_id} の候補から選びます。空欄は未判断（仮の仕訳のまま）です。"[:255],
+                "error_title": "勘定科目", "error_message": "この記録の変換規則の候補から選んでください。",
+            })
+    ws.data_validation(1, col["金額"], LAST_ROW, col["金額"], {
+        "validate": "integer", "criteria": "between", "minimum": -(10**15), "maximum": 10**15,
+        "error_title": "金額", "error_message": "円単位の整数で入力してください。",
+    })
+    ws.autofilter(0, 0, max(r, 1), len(col) - 1)
+    ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True, "insert_rows": True,
+                    "delete_rows": True, "select_locked_cells": True, "select_unlocked_cells": True})
+    ws.set_landscape()
+    ws.set_paper(8)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_header(f"&L{lg.name} {wareki_year(fiscal_year)} 科目の判断")
+    ws.set_footer("&C&P / &N")
 
 
 # ---------------------------------------------------------------------------- import
@@ -296,65 +431,96 @@ def check_xlsx(path: Path) -> list[Issue]:
     return []
 
 
-def read_sheet(path: Path) -> tuple[list[dict[str, object]], list[Issue]]:
-    """The worksheet's rows as dicts by header, each with its sheet row number under ``"_row"``."""
+def _sheet_rows(wb, sheet: str, required, optional, file: str) -> tuple[list[dict[str, object]], list[Issue]]:
+    it = wb[sheet].iter_rows(values_only=True)
+    header = next(it, None) or ()
+    names = [unicodedata.normalize("NFKC", str(h)).strip() if h is not None else "" for h in header]
+    missing = [h for h in required if h not in names]
+    if missing:
+        return [], [Issue(f"列「{h}」がありません（1行目が見出しです）", file=file, sheet=sheet, row=1, column=h)
+                    for h in missing]
+    index = {h: names.index(h) for h in (*required, *optional) if h in names}
+    rows = []
+    for r, values in enumerate(it, start=2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        row: dict[str, object] = {h: values[i] if i < len(values) else None for h, i in index.items()}
+        row[m.ROW] = r
+        rows.append(row)
+    return rows, []
+
+
+def read_sheets(path: Path) -> tuple[list[dict[str, object]], list[dict[str, object]] | None, list[Issue]]:
+    """The rows of 「マッチング」 and of 「科目の判断」 (None when the file has no such sheet, as files
+    exported before it existed) as dicts by header, each with its sheet row number under ``"_row"``."""
     import openpyxl
 
     issues = check_xlsx(path)
     if issues:
-        return [], issues
+        return [], None, issues
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged file
-        return [], [Issue("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください", file=path.name)]
+        return [], None, [Issue("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください",
+                                file=path.name)]
     try:
         if SHEET not in wb.sheetnames:
-            return [], [Issue(f"シート「{SHEET}」がありません。`kokai worksheet matching export` で出力したファイルを使ってください",
-                              file=path.name)]
-        it = wb[SHEET].iter_rows(values_only=True)
-        header = next(it, None) or ()
-        names = [unicodedata.normalize("NFKC", str(h)).strip() if h is not None else "" for h in header]
-        missing = [h for h in m.REQUIRED_HEADERS if h not in names]
-        if missing:
-            return [], [Issue(f"列「{h}」がありません（1行目が見出しです）", file=path.name, sheet=SHEET, row=1, column=h)
-                        for h in missing]
-        index = {h: names.index(h) for h in m.REQUIRED_HEADERS}
-        rows = []
-        for r, values in enumerate(it, start=2):
-            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            row: dict[str, object] = {h: values[i] if i < len(values) else None for h, i in index.items()}
-            row[m.ROW] = r
-            rows.append(row)
-        return rows, []
+            return [], None, [Issue(f"シート「{SHEET}」がありません。`kokai worksheet matching export` で出力したファイルを"
+                                    "使ってください", file=path.name)]
+        rows, issues = _sheet_rows(wb, SHEET, m.REQUIRED_HEADERS, (), path.name)
+        account_rows = None
+        if ACCOUNT_SHEET in wb.sheetnames:
+            account_rows, more = _sheet_rows(wb, ACCOUNT_SHEET, m.ACCOUNT_REQUIRED_HEADERS,
+                                             m.ACCOUNT_OPTIONAL_HEADERS, path.name)
+            issues += more
+        return rows, account_rows, issues
     finally:
         wb.close()
+
+
+def read_sheet(path: Path) -> tuple[list[dict[str, object]], list[Issue]]:
+    """The rows of 「マッチング」 (see :func:`read_sheets`)."""
+    rows, _account_rows, issues = read_sheets(path)
+    return rows, issues
 
 
 def import_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int:
     """Store the decisions of a filled-in worksheet (all or nothing); return how many parts were stored.
 
-    The decisions of every payment on the sheet are replaced; a payment whose 判断 is empty
-    loses any earlier decision (it is booked provisionally again).
+    The decisions of every record on the sheets are replaced; a record whose 判断 (or, on
+    「科目の判断」, 勘定科目) is empty loses any earlier decision (it is booked provisionally again).
+    A file without the sheet 「科目の判断」 leaves those decisions alone.
     """
-    rows, issues = read_sheet(path)
+    from .services import rules_for
+
+    rows, account_rows, issues = read_sheets(path)
     if issues:
         raise InputRejected(issues)
-    payments = matching_payments(lg=lg, fiscal_year=fiscal_year)
+    table = rules_for(lg)
+    payments = matching_payments(lg=lg, fiscal_year=fiscal_year, rules=table)
     decisions, issues = m.validate_rows(rows, records=payments, chart=chart_for(lg), file=path.name, sheet=SHEET)
+    lookup, funds = m.payment_lookup(payments)
+    present = {(k[0], "E", k[1], k[2]) for row in rows if (k := m.row_key(row, funds)) in lookup}
+    if account_rows is not None:
+        records = account_records(lg=lg, fiscal_year=fiscal_year, rules=table)
+        candidates = {r.id: r.candidates for r in table}
+        more, more_issues = m.validate_account_rows(account_rows, records=records, candidates=candidates,
+                                                    file=path.name, sheet=ACCOUNT_SHEET)
+        issues += more_issues
+        decisions = pl.concat([decisions, more])
+        alookup, afunds = m.record_lookup(records)
+        present |= {k for row in account_rows if (k := m.account_row_key(row, afunds)) in alookup}
     if issues:
         raise InputRejected(issues)
-    lookup, funds = m.payment_lookup(payments)
-    present = {k for row in rows if (k := m.row_key(row, funds)) in lookup}
     fund_ids = dict(Fund.objects.filter(lg=lg).values_list("code", "id"))
     fund_codes = {pk: code for code, pk in fund_ids.items()}
     source = path.name[:200]
     with transaction.atomic():
         old = [
-            pk for pk, fund_id, voucher, line in MatchingDecision.objects.filter(
-                lg=lg, fiscal_year=fiscal_year, direction="E"
-            ).values_list("id", "fund_id", "voucher_no", "line_no")
-            if (fund_codes.get(fund_id), voucher, line) in present
+            pk for pk, fund_id, direction, voucher, line in MatchingDecision.objects.filter(
+                lg=lg, fiscal_year=fiscal_year
+            ).values_list("id", "fund_id", "direction", "voucher_no", "line_no")
+            if (fund_codes.get(fund_id), direction, voucher, line) in present
         ]
         for i in range(0, len(old), 5000):
             MatchingDecision.objects.filter(pk__in=old[i:i + 5000]).delete()
@@ -373,4 +539,3 @@ def import_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
             batch_size=2000,
         )
     return decisions.height
-

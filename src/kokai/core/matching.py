@@ -16,6 +16,20 @@ decision books (借方 / 貸方):
 対象外                the rule's own booking                          the rule's own booking
 ====================  =============================================  ===========================
 
+**科目の判断** (kind ``account``, 「勘定科目を指定」). A record whose rule says ``classify``,
+``purpose`` or ``split`` (and a 歳入 record whose rule says ``matching``, e.g. 財産売払収入)
+is decided by choosing one of the rule's ``candidates`` for each part:
+
+* a CF candidate (``purpose``: 業務 or 投資活動の国県等補助金収入) replaces the rule's CF
+  side (歳入: the debit, 歳出: the credit);
+* any other candidate replaces the rule's non-CF side (歳出: the debit, 歳入: the credit),
+  and moves the CF side where the account implies another CF line (:data:`CF_OF_ACCOUNT`:
+  a 繰出金 paid into a 基金 pays from 基金積立金支出, the 利子 part of a 償還金 from
+  支払利息支出 …); otherwise the rule's CF line stays.
+
+So 積立金 classified to 財政調整基金 books 借 財政調整基金 / 貸 基金積立金支出, and a 国庫支出金
+for 普通建設事業 books 借 投資活動収入/国県等補助金収入 / 貸 国県等補助金.
+
 This module is Django-free: :func:`validate_rows` turns the rows read from a sheet into a
 decisions frame (or issues), :func:`apply_decisions` puts decisions into ruled records.
 """
@@ -41,6 +55,10 @@ KINDS: dict[str, str] = {
     "repair": "修繕費",
     "excluded": "対象外",
 }
+ACCOUNT_KIND = "account"
+ACCOUNT_LABEL = "勘定科目を指定"
+ALL_KINDS: dict[str, str] = {**KINDS, ACCOUNT_KIND: ACCOUNT_LABEL}
+ACCOUNT_DECISIONS = ("classify", "purpose", "split")  # and 歳入 matching: see takes_account
 ASSET_KINDS = ("asset_new", "asset_existing")
 CAPITAL_KINDS = (*ASSET_KINDS, "cip")
 
@@ -56,6 +74,27 @@ BUSINESS_ROOT = "BS/固定資産/有形固定資産/事業用資産/"
 SHORT_PREFIXES = ("BS/固定資産/有形固定資産/", "BS/固定資産/")
 NO_LIFE_NAMES = ("土地", "立木竹", "建設仮勘定")  # not depreciated: no 耐用年数 needed
 NO_LIFE_CLASSES = ("美術品", "借地権", "地上権")  # 資産区分 values that are not depreciated either
+
+# The CF line that goes with a non-CF account chosen on a 科目の判断 row: (direction, path prefix, CF line).
+# The first matching prefix wins; an account not listed keeps the rule's CF line.
+_CFB = "CF/業務活動収支/業務支出"
+CF_OF_ACCOUNT: tuple[tuple[str, str, str], ...] = (
+    ("E", "PL/経常費用/業務費用/その他の業務費用/支払利息", f"{_CFB}/業務費用支出/支払利息支出"),
+    ("E", "PL/経常費用/業務費用/その他の業務費用/その他", f"{_CFB}/業務費用支出/その他の支出"),
+    ("E", "PL/経常費用/移転費用/他会計への繰出金", f"{_CFB}/移転費用支出/他会計への繰出支出"),
+    ("E", "NW/財源/", f"{_CFB}/業務費用支出/その他の支出"),
+    ("E", "BS/流動資産/基金/", "CF/投資活動収支/投資活動支出/基金積立金支出"),
+    ("E", "BS/固定資産/投資その他の資産/基金/", "CF/投資活動収支/投資活動支出/基金積立金支出"),
+    ("E", "BS/固定資産/投資その他の資産/長期貸付金", "CF/投資活動収支/投資活動支出/貸付金支出"),
+    ("E", "BS/流動資産/短期貸付金", "CF/投資活動収支/投資活動支出/貸付金支出"),
+    ("E", "BS/固定負債/地方債", "CF/財務活動収支/財務活動支出/地方債償還支出"),
+    ("E", "BS/流動負債/1年内償還予定地方債", "CF/財務活動収支/財務活動支出/地方債償還支出"),
+    ("R", "BS/流動資産/基金/", "CF/投資活動収支/投資活動収入/基金取崩収入"),
+    ("R", "BS/固定資産/投資その他の資産/基金/", "CF/投資活動収支/投資活動収入/基金取崩収入"),
+    ("R", "BS/固定資産/投資その他の資産/長期貸付金", "CF/投資活動収支/投資活動収入/貸付金元金回収収入"),
+    ("R", "BS/流動資産/短期貸付金", "CF/投資活動収支/投資活動収入/貸付金元金回収収入"),
+    ("R", "PL/経常収益/その他", "CF/業務活動収支/業務収入/その他の収入"),
+)
 
 KEY = ["fund", "direction", "voucher_no", "line_no"]
 DECISION_SCHEMA = {
@@ -88,6 +127,39 @@ _ALIASES = {
     "既存資産": "asset_existing", "資産計上": "asset_new", "費用（物件費）": "expense", "物件費": "expense",
     "維持補修費": "repair",
 }
+
+
+def takes_account(direction: str | None, decision: str | None) -> bool:
+    """Whether a record is decided on the 科目の判断 sheet (by choosing a candidate account)."""
+    return decision in ACCOUNT_DECISIONS or (decision == "matching" and direction == "R")
+
+
+def account_booking(direction: str, account: str, rule_debit: str | None, rule_credit: str | None
+                    ) -> tuple[str | None, str | None]:
+    """(借方, 貸方) of a 科目の判断 part booked to ``account`` (a candidate path); see the module docstring."""
+    if account.startswith("CF/"):
+        return (rule_debit, account) if direction == "E" else (account, rule_credit)
+    cf = next((c for d, prefix, c in CF_OF_ACCOUNT if d == direction and account.startswith(prefix)), None)
+    if direction == "E":
+        return account, cf or rule_credit
+    return cf or rule_debit, account
+
+
+def resolve_candidate(text: str, candidates: Iterable[str]) -> str:
+    """The candidate path a 勘定科目 cell names: the path itself or a unique ending (「財政調整基金」).
+    ValueError (Japanese, listing the candidates) otherwise."""
+    cands = list(candidates)
+    want = unicodedata.normalize("NFKC", text).strip().replace("／", "/").replace(" ", "")
+    norm = {c: unicodedata.normalize("NFKC", c) for c in cands}
+    exact = [c for c, n in norm.items() if n == want]
+    if exact:
+        return exact[0]
+    ends = [c for c, n in norm.items() if n.endswith("/" + want)]
+    if len(ends) == 1:
+        return ends[0]
+    if len(ends) > 1:
+        raise ValueError(f"勘定科目「{text}」に当たる候補が{len(ends)}件あります（{'、'.join(ends)}）。一覧から選んでください")
+    raise ValueError(f"勘定科目「{text}」はこの記録の候補ではありません。候補: {'、'.join(cands) or '（なし）'}")
 
 
 def kind_of(text: str) -> str | None:
@@ -409,16 +481,165 @@ def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dic
     }
 
 
+# ---------------------------------------------------------------------------- 科目の判断 rows
+
+ACCOUNT_SOURCE_COLUMNS = (
+    ("会計区分", 10), ("歳入歳出", 6), ("伝票番号", 12), ("行番号", 6), ("日付", 11), ("予算科目", 12),
+    ("予算科目名", 34), ("所属", 8), ("相手方", 18), ("摘要", 28), ("収支金額", 14), ("変換規則", 22),
+    ("要判断", 14), ("仮の仕訳", 44),
+)
+ACCOUNT_DECISION_COLUMNS = (("勘定科目", 48, "account"), ("金額", 14, "amount"), ("備考", 30, "note"))
+ACCOUNT_REQUIRED_HEADERS = ("会計区分", "歳入歳出", "伝票番号", "行番号", "勘定科目", "金額")
+ACCOUNT_OPTIONAL_HEADERS = ("備考",)
+_DIRECTION_OF = {"歳出": "E", "歳入": "R", "E": "E", "R": "R", "e": "E", "r": "R"}
+
+
+def record_lookup(records: pl.DataFrame) -> tuple[dict[tuple[str, str, str, int], tuple[int, str | None]], dict[str, str]]:
+    """Records needing a 科目の判断 by (fund code, direction, 伝票番号, 行番号) → (amount, rule_id),
+    and fund name/code → code. ``records`` as for :func:`payment_lookup`, with ``rule_id``."""
+    funds: dict[str, str] = {}
+    out = {}
+    names = records["fund_name"].to_list() if "fund_name" in records.columns else [None] * records.height
+    cols = ["fund", "direction", "voucher_no", "line_no", "amount", "rule_id"]
+    for (fund, direction, voucher, line, amount, rule_id), name in zip(
+            records.select(cols).iter_rows(), names, strict=True):
+        out[(fund, direction, voucher, int(line))] = (int(amount), rule_id)
+        funds[fund] = fund
+        if name:
+            funds[unicodedata.normalize("NFKC", name)] = fund
+    return out, funds
+
+
+def account_row_key(row: Mapping[str, object], funds: Mapping[str, str]) -> tuple[str, str, str, int] | None:
+    """(fund code, direction, 伝票番号, 行番号) a 科目の判断 row points at; None if it cannot be read."""
+    fund = funds.get(_text(row.get("会計区分")))
+    direction = _DIRECTION_OF.get(_text(row.get("歳入歳出")))
+    voucher = _text(row.get("伝票番号"))
+    try:
+        line = _int(row.get("行番号"), "行番号")
+    except ValueError:
+        return None
+    return (fund, direction, voucher, line) if fund and direction and voucher else None
+
+
+def validate_account_rows(
+    rows: Iterable[Mapping[str, object]], *, records: pl.DataFrame, candidates: Mapping[str, tuple[str, ...]],
+    file: str = "", sheet: str = "",
+) -> tuple[pl.DataFrame, list[Issue]]:
+    """Check the rows of the 科目の判断 sheet; return decisions (kind ``account``, schema DECISION_SCHEMA)
+    and issues. ``records`` are those needing such a decision (:func:`record_lookup`), ``candidates``
+    the candidate paths by rule id. A record whose rows all have an empty 勘定科目 stays provisional."""
+    lookup, funds = record_lookup(records)
+    issues: list[Issue] = []
+
+    def bad(message: str, row: object, column: str = "") -> None:
+        issues.append(Issue(message, file=file, sheet=sheet, row=row, column=column))  # type: ignore[arg-type]
+
+    groups: dict[tuple[str, str, str, int], list[Mapping[str, object]]] = {}
+    for row in rows:
+        r = row.get(ROW)
+        if all(_text(v) == "" for k, v in row.items() if k != ROW):
+            continue
+        fund_text, voucher = _text(row.get("会計区分")), _text(row.get("伝票番号"))
+        if not fund_text:
+            bad("会計区分が空欄です", r, "会計区分")
+            continue
+        if fund_text not in funds:
+            bad(f"会計区分「{fund_text}」の記録で科目の判断が必要なものはありません", r, "会計区分")
+            continue
+        if _text(row.get("歳入歳出")) not in _DIRECTION_OF:
+            bad(f"歳入歳出「{_text(row.get('歳入歳出'))}」は 歳入 か 歳出 で書いてください", r, "歳入歳出")
+            continue
+        if not voucher:
+            bad("伝票番号が空欄です", r, "伝票番号")
+            continue
+        try:
+            _int(row.get("行番号"), "行番号")
+        except ValueError as e:
+            bad(str(e), r, "行番号")
+            continue
+        key = account_row_key(row, funds)
+        if key is None or key not in lookup:
+            bad(f"伝票番号「{voucher}」行番号 {_text(row.get('行番号'))} に該当する記録がありません"
+                "（科目の判断が必要な記録ではないか、データにありません）", r, "伝票番号")
+            continue
+        groups.setdefault(key, []).append(row)
+
+    out: list[dict[str, object]] = []
+    for key, group in groups.items():
+        amount, rule_id = lookup[key]
+        decided = [g for g in group if _text(g.get("勘定科目"))]
+        if not decided:
+            continue
+        if len(decided) < len(group):
+            for g in group:
+                if not _text(g.get("勘定科目")):
+                    bad("同じ記録の他の行には勘定科目がありますが、この行が空欄です。勘定科目を選ぶか、行を削除してください",
+                        g.get(ROW), "勘定科目")
+            continue
+        cands = candidates.get(rule_id or "", ())
+        parts, seen, ok = [], {}, True
+        for seq, g in enumerate(group, start=1):
+            r = g.get(ROW)
+            n = len(issues)
+            try:
+                account = resolve_candidate(_text(g.get("勘定科目")), cands)
+            except ValueError as e:
+                bad(str(e), r, "勘定科目")
+                account = ""
+            cell = g.get("金額")
+            part_amount = 0
+            if _text(cell) == "":
+                if len(group) == 1:
+                    part_amount = amount
+                else:
+                    bad("記録を分けたときは、各行に金額を入れてください", r, "金額")
+            else:
+                try:
+                    part_amount = _int(cell, "金額")
+                except ValueError as e:
+                    bad(str(e), r, "金額")
+            note = _text(g.get("備考"))
+            if len(note) > MAX_LENGTHS["note"]:
+                bad(f"備考が長すぎます（{MAX_LENGTHS['note']}文字まで）", r, "備考")
+            if len(issues) > n:
+                ok = False
+                continue
+            sig = (account, part_amount, note)
+            if sig in seen:
+                bad(f"{seen[sig]}行目と同じ内容の行です（重複）。1行にまとめてください", r, "勘定科目")
+                ok = False
+            seen.setdefault(sig, r)
+            parts.append((g, {
+                "fund": key[0], "direction": key[1], "voucher_no": key[2], "line_no": key[3], "seq": seq,
+                "kind": ACCOUNT_KIND, "amount": part_amount, "account": account,
+                **{f: "" for f in MAX_LENGTHS}, "note": note, "useful_life": None, "in_service": None,
+            }))
+        if not ok:
+            continue
+        total = sum(p["amount"] for _g, p in parts)
+        if total != amount:
+            bad(f"伝票番号「{key[2]}」行番号 {key[3]} の金額の合計 {total:,}円 が記録の金額 {amount:,}円 と"
+                f"一致しません（差額 {amount - total:,}円）", parts[0][0].get(ROW), "金額")
+            continue
+        out.extend(p for _g, p in parts)
+    frame = pl.DataFrame(out, schema=DECISION_SCHEMA, orient="row") if out else pl.DataFrame(schema=DECISION_SCHEMA)
+    return frame, issues
+
+
 # ---------------------------------------------------------------------------- applying
 
-def apply_decisions(ruled: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
-    """Ruled records with each decided payment replaced by one row per part.
+def apply_decisions(ruled: pl.DataFrame, decisions: pl.DataFrame, rules=None) -> pl.DataFrame:
+    """Ruled records with each decided record replaced by one row per part.
 
     A part keeps the record's columns, takes its own ``amount``, the decision's ``debit`` /
     ``credit`` and ``decision`` "". Records without a decision are unchanged (still booked
-    provisionally). Decisions apply only to records their rule marks ``matching``; the parts
-    of a payment must add up to its amount, or the whole is refused (the data changed since
-    the worksheet was filled in). Row order is kept, parts in their order.
+    provisionally). The matching kinds apply only to 歳出 records their rule marks
+    ``matching``; kind ``account`` only to records :func:`takes_account` (classify, purpose,
+    split, 歳入 matching); other stored decisions are ignored (the record stays provisional).
+    The parts of a record must add up to its amount, or the whole is refused (the data changed
+    since the worksheet was filled in). With ``rules`` (a RuleTable), an ``account`` that is
+    not among its rule's candidates is refused too. Row order is kept, parts in their order.
     """
     if decisions.height == 0:
         return ruled
@@ -429,25 +650,49 @@ def apply_decisions(ruled: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFram
         pl.col("amount").cast(pl.Int64).alias("_part"), pl.col("account").cast(pl.String).fill_null(""),
     )
     indexed = ruled.with_row_index("_idx").with_columns(pl.col("line_no").cast(pl.Int64).alias("_line"))
-    target = indexed.filter(pl.col("decision").fill_null("") == "matching")
+    decision = pl.col("decision").fill_null("")
+    target = indexed.filter(~decision.is_in(["", "none"]))
     joined = target.join(d.rename({"line_no": "_line"}), on=["fund", "direction", "voucher_no", "_line"], how="inner")
+    is_account = pl.col("kind") == ACCOUNT_KIND
+    fits_account = decision.is_in(list(ACCOUNT_DECISIONS)) | ((decision == "matching") & (pl.col("direction") == "R"))
+    fits_matching = (decision == "matching") & (pl.col("direction") == "E")
+    joined = joined.filter(pl.when(is_account).then(fits_account).otherwise(fits_matching & pl.col("kind").is_in(list(KINDS))))
+    if rules is not None:
+        allowed = {r.id: set(r.candidates) for r in rules}
+        bad = [row for row in joined.filter(is_account).select("voucher_no", "_line", "rule_id", "account").unique()
+               .sort("voucher_no", "_line").iter_rows() if row[3] not in allowed.get(row[2], set())]
+        if bad:
+            raise InputRejected([
+                Issue(f"伝票番号「{v}」行番号 {n} の勘定科目「{a}」は変換規則 {rid} の候補ではありません"
+                      f"（候補: {'、'.join(sorted(allowed.get(rid, ())))}）。ワークシートを出力し直して判断し直してください")
+                for v, n, rid, a in bad[:100]
+            ])
     sums = joined.group_by("_idx").agg(pl.col("_part").sum().alias("_sum"), pl.col("amount").first())
     wrong = sums.filter(pl.col("_sum") != pl.col("amount"))
     if wrong.height:
-        show = joined.join(wrong.select("_idx", "_sum"), on="_idx").unique("_idx").head(100)
+        show = joined.join(wrong.select("_idx", "_sum"), on="_idx").unique("_idx").sort("_idx").head(100)
         raise InputRejected([
-            Issue(f"伝票番号「{v}」行番号 {n} の判断の金額の合計 {s:,}円 が支出金額 {a:,}円 と一致しません。"
+            Issue(f"伝票番号「{v}」行番号 {n} の判断の金額の合計 {s:,}円 が記録の金額 {a:,}円 と一致しません。"
                   "マッチングワークシートを出力し直して判断し直してください")
             for v, n, s, a in show.select("voucher_no", "_line", "_sum", "amount").iter_rows()
         ])
+    # the 科目の判断 bookings, one per distinct (direction, account, rule debit, rule credit)
+    combos = joined.filter(is_account).select("direction", "account", "debit", "credit").unique()
+    booked = [(dr, acc, deb, cre, *account_booking(dr, acc, deb, cre)) for dr, acc, deb, cre in combos.iter_rows()]
+    book = pl.DataFrame(booked, schema={"direction": pl.String, "account": pl.String, "debit": pl.String,
+                                        "credit": pl.String, "_adebit": pl.String, "_acredit": pl.String},
+                        orient="row")
+    joined = joined.join(book, on=["direction", "account", "debit", "credit"], how="left", nulls_equal=True)
     kind = pl.col("kind")
     parts = joined.with_columns(
         pl.col("_part").cast(ruled.schema["amount"]).alias("amount"),
-        pl.when(kind.is_in(list(CAPITAL_KINDS))).then(pl.col("account"))
+        pl.when(is_account).then(pl.col("_adebit"))
+        .when(kind.is_in(list(CAPITAL_KINDS))).then(pl.col("account"))
         .when(kind == "expense").then(pl.lit(EXPENSE_DEBIT))
         .when(kind == "repair").then(pl.lit(REPAIR_DEBIT))
         .otherwise(pl.col("debit")).alias("debit"),
-        pl.when(kind.is_in(list(CAPITAL_KINDS))).then(pl.lit(CAPITAL_CREDIT))
+        pl.when(is_account).then(pl.col("_acredit"))
+        .when(kind.is_in(list(CAPITAL_KINDS))).then(pl.lit(CAPITAL_CREDIT))
         .when(kind.is_in(["expense", "repair"])).then(pl.lit(EXPENSE_CREDIT))
         .otherwise(pl.col("credit")).alias("credit"),
         pl.lit("").alias("decision"),
@@ -458,4 +703,3 @@ def apply_decisions(ruled: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFram
         .sort("_idx", "seq")
         .select(cols)
     )
-

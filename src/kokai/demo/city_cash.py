@@ -8,10 +8,13 @@ totals and shares: every cash voucher becomes one 伝票 whose records carry rea
 会計区分 歳計外現金. A few payments get a 歳出戻入 and a few tax receipts a 歳入還付 (戻出),
 with the original amount raised by the same sum, so the net stays the voucher's.
 
-Non-cash vouchers (減価償却, 引当金, 振替 …) are returned as journals, with two adjustments
+The 科目の判断 staff would write are returned too (:attr:`CashYear.accounts`): which 基金 a
+積立金 or 基金繰入金 is, 長期 or 短期 for a 貸付金, 業務 or 投資活動 for each 国県支出金 (the
+普通建設事業 grants are 投資), and the 財産売払収入 split into the land's book value and the gain.
+
+Non-cash vouchers (減価償却, 引当金, 振替 …) are returned as journals, with one adjustment
 for how the conversion table books the cash side: the 6月期 期末・勤勉手当 are paid as
-職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end; and the
-財産売払収入 is booked wholly as 資産売却益, so the land's book value is moved to it.
+職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end.
 
 Pure standard library; no Django.
 """
@@ -29,6 +32,7 @@ from . import city
 __all__ = [
     "CASH_HEADER",
     "CUSTODIAL_FUND",
+    "Accounts",
     "Decision",
     "build",
     "write_cash_csv",
@@ -196,6 +200,18 @@ EXPENSE = Decision("費用")
 REPAIR = Decision("修繕費")
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """What staff write on the sheet 「科目の判断」 for one record: (勘定科目 path, amount) per part;
+    amount None for the whole record."""
+
+    parts: tuple[tuple[str, int | None], ...]
+
+
+def _one(path: str) -> Accounts:
+    return Accounts(((path, None),))
+
+
 @dataclass
 class _Voucher:
     date: str
@@ -213,6 +229,7 @@ class _Voucher:
 class CashYear:
     records: list[tuple]  # rows of CASH_HEADER
     decisions: dict[tuple[str, int], Decision]  # (伝票番号, 行番号) → decision, for matching payments
+    accounts: dict[tuple[str, int], Accounts]  # (伝票番号, 行番号) → 科目の判断
     journals: list[tuple]  # non-cash journals, rows of city.JOURNAL_HEADER
 
 
@@ -297,12 +314,13 @@ _WORK_NAMES = sorted((w[1] for w in city._WORKS), key=len, reverse=True)
 
 # ---------------------------------------------------------------------------- vouchers → budget records
 
-def _expense(v: _Voucher, item: str, setsu: int, amount: int, saisetsu: str = "", decision: Decision | None = None):
+def _expense(v: _Voucher, item: str, setsu: int, amount: int, saisetsu: str = "",
+             decision: Decision | Accounts | None = None):
     v.lines.append((item, setsu, _SETSU[setsu], saisetsu, amount, "", decision))
 
 
-def _revenue(v: _Voucher, r: _R, amount: int, arrears: str = ""):
-    v.lines.append((r, r[5], r[6], "", amount, arrears, None))
+def _revenue(v: _Voucher, r: _R, amount: int, arrears: str = "", decision: Accounts | None = None):
+    v.lines.append((r, r[5], r[6], "", amount, arrears, decision))
 
 
 def _custodial(date: str, memo: str, amount: int, receipt: bool) -> _Voucher:
@@ -339,14 +357,16 @@ def _from_spread(s: city.Spread, date: str, dept: str, memo: str, lines) -> _Vou
                 else:
                     _expense(v, item, 10, da, "修繕料", REPAIR)
             else:
-                _expense(v, item, _CF_SETSU[cf], da)
+                setsu = _CF_SETSU[cf]
+                _expense(v, item, setsu, da, "", _one(dr) if setsu == 27 else None)  # 繰出金: 他会計への繰出金
         return v
     v = _Voucher(date, GENERAL_FUND, "歳入", dept, memo)
     for _dr, _da, cr, ca in lines:
         if cr is None:
             continue
         r, arrears = _revenue_item(s.key, memo, cr)
-        _revenue(v, r, ca, arrears)
+        grant = s.key in ("国庫支出金", "県支出金")  # current purposes: 業務活動の国県等補助金収入
+        _revenue(v, r, ca, arrears, _one(A["業務国県等補助金収入"]) if grant else None)
     return v
 
 
@@ -438,11 +458,11 @@ def _structural(date: str, dept: str, memo: str, lines) -> _Voucher | None:
                 which = "元金" if dr == A["1年内償還予定地方債"] else "利子"
                 _expense(v, which, 22, da, which)
         elif "積立金" in memo:
-            _expense(v, "基金", 24, paid)
+            _expense(v, "基金", 24, paid, "", _one(lines[0][0]))  # which 基金: the voucher's debit
         elif "出資金" in memo:
             _expense(v, item, 23, paid)
         elif "貸付金" in memo or "預託金" in memo:
-            _expense(v, item, 20, paid)
+            _expense(v, item, 20, paid, "", _one(lines[0][0]))  # 長期 or 短期
         else:
             name = next(n for n in _WORK_NAMES if memo.startswith(n))
             v.party = _CONTRACTORS[len(name) % len(_CONTRACTORS)] if "購入" not in name else ""
@@ -468,17 +488,21 @@ def _structural(date: str, dept: str, memo: str, lines) -> _Voucher | None:
     elif "繰入金" in memo:
         fund = memo.split()[0]
         moku = {"減債基金": 2, "財政調整基金": 1, "公共施設整備基金": 3}[fund]
-        _revenue(v, (19, 2, "基金繰入金", moku, f"{fund}繰入金", 1, f"{fund}繰入金"), received)
+        _revenue(v, (19, 2, "基金繰入金", moku, f"{fund}繰入金", 1, f"{fund}繰入金"), received, "",
+                 _one(lines[0][2]))
     elif "元金収入" in memo:
         moku = (2, "奨学金貸付金元利収入") if "奨学金" in memo else (1, "中小企業振興資金貸付金元利収入")
         _revenue(v, (21, 3, "貸付金元利収入", *moku, 1, "元金"), received)
-    elif "売払収入" in memo:
-        _revenue(v, (17, 2, "財産売払収入", 1, "不動産売払収入", 1, "土地売払収入"), received)
-    elif "交付金" in memo and ("社会資本" in memo or "学校施設" in memo):
+    elif "売払収入" in memo:  # the land's book value (台帳) and the gain
+        parts = tuple((cr, ca) for _dr, _da, cr, ca in lines if cr)
+        _revenue(v, (17, 2, "財産売払収入", 1, "不動産売払収入", 1, "土地売払収入"), received, "", Accounts(parts))
+    elif "交付金" in memo and ("社会資本" in memo or "学校施設" in memo):  # 普通建設事業: 投資活動
         moku = (2, "教育費国庫補助金") if "学校" in memo else (1, "土木費国庫補助金")
-        _revenue(v, (15, 2, "国庫補助金", *moku, 1, memo.split("（")[0]), received)
+        _revenue(v, (15, 2, "国庫補助金", *moku, 1, memo.split("（")[0]), received, "",
+                 _one(A["投資国県等補助金収入"]))
     elif "県単" in memo:
-        _revenue(v, (16, 2, "県補助金", 5, "土木費県補助金", 1, "県単道路整備事業補助金"), received)
+        _revenue(v, (16, 2, "県補助金", 5, "土木費県補助金", 1, "県単道路整備事業補助金"), received, "",
+                 _one(A["投資国県等補助金収入"]))
     else:
         raise KeyError(memo)
     return v
@@ -533,6 +557,7 @@ def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
 
     records: list[tuple] = []
     decisions: dict[tuple[str, int], Decision] = {}
+    accounts: dict[tuple[str, int], Accounts] = {}
     counters = {("一般会計", "歳出"): 0, ("一般会計", "歳入"): 0, (CUSTODIAL_FUND, "歳出"): 0, (CUSTODIAL_FUND, "歳入"): 0}
     prefix = {("一般会計", "歳出"): "E", ("一般会計", "歳入"): "R", (CUSTODIAL_FUND, "歳出"): "CE",
               (CUSTODIAL_FUND, "歳入"): "CR"}
@@ -555,9 +580,11 @@ def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
                 _SAISETSU.get(ss, "") if ss else "", ss, no, line_no, v.date, amount, vtype, v.dept, v.party,
                 v.memo, "", "", arrears,
             ))
-            if dec is not None:
+            if isinstance(dec, Accounts):
+                accounts[(no, line_no)] = dec
+            elif dec is not None:
                 decisions[(no, line_no)] = dec
-    return CashYear(records, decisions, _journals(fy, noncash))
+    return CashYear(records, decisions, accounts, _journals(fy, noncash))
 
 
 def _journals(fy: int, noncash) -> list[tuple]:
@@ -567,9 +594,6 @@ def _journals(fy: int, noncash) -> list[tuple]:
     bonus = dict(city.opening_rows(fy))[A["賞与等引当金"]]
     items.append((date, "0101", "賞与等引当金 戻入（洗替: 6月期 期末・勤勉手当 支給済分）",
                   ((A["賞与等引当金"], bonus, A["職員給与費"], bonus),)))
-    # 財産売払収入 is booked wholly as 資産売却益: move the land's book value against it
-    items.append((date, "0101", "普通財産（旧職員住宅用地）売払 帳簿価額振替",
-                  ((A["資産売却益"], 15 * M, A["事業用土地"], 15 * M),)))
     rows = []
     for i, (d, dept, memo, lines) in enumerate(items, start=1):
         no = f"N{fy}-{i:04d}"

@@ -2,7 +2,8 @@
 
 Register the 団体 and its 会計区分, import the opening balance sheet, the 決算額 and the year's
 歳入歳出データ (standard layout, CP932), reconcile the two, export the マッチングワークシート, fill
-it in (asset or expense for each 工事請負費・委託料・備品購入費 … payment) and import it, convert
+it in (asset or expense for each 工事請負費・委託料・備品購入費 … payment; on 「科目の判断」 which 基金,
+長期 or 短期 貸付金, 業務 or 投資 for each 国県支出金, the land sale's book value) and import it, convert
 the year (期末一括仕訳), import the few non-cash year-end journals, and write the statements
 to ./demo-output/ with a summary and the checks. Running it again changes nothing.
 """
@@ -23,14 +24,15 @@ YEAR = 2024
 HEADERS = ("判断", "勘定科目", "資産番号", "資産名称", "耐用年数", "供用開始日", "数量", "単位", "備考")
 
 
-def fill_worksheet(src: Path, dst: Path, decisions: dict[tuple[str, int], city_cash.Decision]) -> int:
+def fill_worksheet(src: Path, dst: Path, decisions: dict[tuple[str, int], city_cash.Decision],
+                   accounts: dict[tuple[str, int], city_cash.Accounts] | None = None) -> int:
     """Write the decisions into an exported matching worksheet, as staff would; return the rows filled."""
     import openpyxl
 
     wb = openpyxl.load_workbook(src)
+    n = _fill_accounts(wb["科目の判断"], accounts or {}) if "科目の判断" in wb.sheetnames else 0
     ws = wb["マッチング"]
     col = {c.value: c.column for c in ws[1] if c.value}
-    n = 0
     for r in range(2, ws.max_row + 1):
         voucher = ws.cell(r, col["伝票番号"]).value
         if not voucher:
@@ -44,6 +46,40 @@ def fill_worksheet(src: Path, dst: Path, decisions: dict[tuple[str, int], city_c
         ws.cell(r, col["金額"]).value = None  # the whole payment
         n += 1
     wb.save(dst)
+    return n
+
+
+def _fill_accounts(ws, accounts: dict[tuple[str, int], city_cash.Accounts]) -> int:
+    """The sheet 「科目の判断」: the chosen candidate per record; a split record's further parts are
+    copied below the table, as the 説明 tells staff to do. Records without a choice stay blank."""
+    col = {c.value: c.column for c in ws[1] if c.value}
+    # a re-exported sheet lists a split record once per stored part: keep its first row only
+    seen, extra = set(), []
+    for r in range(2, ws.max_row + 1):
+        key = (ws.cell(r, col["伝票番号"]).value, ws.cell(r, col["行番号"]).value)
+        if key[0] and key in seen:
+            extra.append(r)
+        seen.add(key)
+    for r in reversed(extra):
+        ws.delete_rows(r)
+    last = ws.max_row
+    bottom, n = last, 0
+    for r in range(2, last + 1):
+        voucher = ws.cell(r, col["伝票番号"]).value
+        choice = accounts.get((voucher, int(ws.cell(r, col["行番号"]).value))) if voucher else None
+        if choice is None:
+            continue
+        source = [ws.cell(r, c).value for c in range(1, col["勘定科目"])]
+        for i, (account, amount) in enumerate(choice.parts):
+            row = r
+            if i:
+                bottom += 1
+                row = bottom
+                for c, v in enumerate(source, start=1):
+                    ws.cell(row, c).value = v
+            ws.cell(row, col["勘定科目"]).value = account
+            ws.cell(row, col["金額"]).value = amount
+            n += 1
     return n
 
 
@@ -91,9 +127,10 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
         sheet = out / f"matching-{YEAR}.xlsx"
         filled = out / f"matching-{YEAR}-記入済.xlsx"
         payments = export_matching(lg=lg, fiscal_year=YEAR, path=sheet)
-        fill_worksheet(sheet, filled, year.decisions)
+        fill_worksheet(sheet, filled, year.decisions, year.accounts)
         stored = import_matching(lg=lg, fiscal_year=YEAR, path=filled)
-        print(f"  マッチングワークシート: 判断が必要な支出 {payments:,} 件に記入し、判断 {stored:,} 件を取り込みました。")
+        print(f"  マッチングワークシート: 判断が必要な記録 {payments:,} 件（科目の判断 {len(year.accounts):,} 件を含む）"
+              f"に記入し、判断 {stored:,} 件を取り込みました。")
         conv = convert_year(lg=lg, fiscal_year=YEAR, records=result.whole_years)
         print("  " + conv.summary())
         print("  " + import_journals(lg=lg, path=journals).summary() + "（減価償却・引当金などの決算整理）")
