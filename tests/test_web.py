@@ -259,3 +259,27 @@ def test_admin_lists_masters_and_journal_read_only(client, town, staff):
 def test_admin_is_for_staff_only(client_in):
     r = client_in.get("/admin/")
     assert r.status_code == 302 and "/admin/login/" in r["Location"]
+
+
+def test_the_conversion_table_is_edited_in_the_admin_as_a_checked_new_version(db, client):
+    """An admin pastes an edited table: a bad account is refused on the form; a good one
+    becomes the 団体's table (rules_for returns it), saved as a new version."""
+    from kokai.cash.models import ConversionTable
+    from kokai.cash.services import rules_for
+    from kokai.core.conversion import standard_rules
+
+    lg = register(lg_code="999999", name="テスト市")
+    admin_user = get_user_model().objects.create_superuser("kanri", password="kanri-password-2024")
+    client.force_login(admin_user)
+    text = standard_rules().to_csv()
+    page = client.get("/admin/cash/conversiontable/add/")
+    assert page.status_code == 200 and "E-給料" in page.content.decode()
+    bad = client.post("/admin/cash/conversiontable/add/",
+                      {"lg": lg.pk, "file_name": "bad", "text": text.replace("人件費/職員給与費,", "人件費/給与,", 1)})
+    assert bad.status_code == 200 and "勘定科目表にありません" in bad.content.decode()
+    assert ConversionTable.objects.count() == 0
+    extra = ("X-需用費,2020,,E,,2,*,*,10,*,*,*,PL/経常費用/業務費用/物件費等/維持補修費,"
+             "CF/業務活動収支/業務支出/業務費用支出/物件費等支出,,,\n")
+    ok = client.post("/admin/cash/conversiontable/add/", {"lg": lg.pk, "file_name": "当市", "text": text + extra})
+    assert ok.status_code == 302
+    assert rules_for(lg)["X-需用費"].debit == "PL/経常費用/業務費用/物件費等/維持補修費"

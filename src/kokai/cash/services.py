@@ -232,16 +232,23 @@ def rules_for(lg: LocalGovernment):
 
 
 def import_rules(*, lg: LocalGovernment, path: Path) -> int:
-    """Check a whole conversion table (every bad row reported) and make it the 団体's."""
-    from kokai.core.conversion import load_rules
+    """Check a whole conversion table file (every bad row reported) and make it the 団体's."""
     from kokai.core.parse import decode
-
-    from .models import ConversionTable
 
     try:
         text, _enc = decode(path.read_bytes())
     except ValueError as e:
         raise InputRejected([Issue(str(e), file=path.name)]) from e
-    table = load_rules(text, file=path.name)  # raises InputRejected with every issue
-    ConversionTable.objects.create(lg=lg, text=text, file_name=path.name[:255], rules=len(table))
+    return register_rules(lg=lg, text=text, file_name=path.name)
+
+
+def register_rules(*, lg: LocalGovernment, text: str, file_name: str) -> int:
+    """Make a conversion table (CSV text) the 団体's after checking every row; raises
+    InputRejected with every issue. Used by `kokai rules import` and the admin."""
+    from kokai.core.conversion import load_rules
+
+    from .models import ConversionTable
+
+    table = load_rules(text, file=file_name)
+    ConversionTable.objects.create(lg=lg, text=text, file_name=file_name[:255], rules=len(table))
     return len(table)
