@@ -119,6 +119,15 @@ def cmd_import(args) -> int:
             result = import_journals(lg=lg, path=path)
         elif args.what == "opening":
             result = import_opening(lg=lg, path=path, fiscal_year=args.year, fund=args.fund)
+        elif args.what == "assets":
+            from kokai.assets.services import import_register
+
+            if not args.year:
+                print("固定資産台帳の取込には --year（台帳の基準となる年度の期首）が必要です", file=sys.stderr)
+                return EXIT_INPUT
+            r = import_register(lg=lg, path=path, fiscal_year=args.year, fund=args.fund)
+            print(f"{path.name}: 固定資産 {r.assets:,} 件（取得価額 {r.cost:,}円、減価償却累計額 {r.accumulated:,}円）を登録しました。")
+            return 0
         elif args.what == "cash":
             from kokai.cash.services import import_cash
 
@@ -150,6 +159,22 @@ def _convert_after_import(lg, result) -> int:
             n, bad = rec.items.height, rec.differences.height
             print(f"{year}年度: {n - bad}/{n} 科目が決算額と一致しました。" + ("詳しくは `kokai reconcile`。" if bad else ""))
         print(f"{year}年度: " + convert_year(lg=lg, fiscal_year=year, records=result.whole_years).summary())
+    return 0
+
+
+def cmd_assets(args) -> int:
+    from kokai.assets.services import depreciate
+    from kokai.core.issues import InputRejected
+
+    lg = _lg(args.lg)
+    try:
+        run = depreciate(lg=lg, fiscal_year=args.year, fund=args.fund)
+    except InputRejected as exc:
+        return _print_issues(exc)
+    except ValueError as exc:  # the register has an asset the depreciation cannot take (named)
+        print(f"減価償却を計算できませんでした: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(run.summary())
     return 0
 
 
@@ -290,6 +315,9 @@ def cmd_check(args) -> int:
     lg = _lg(args.lg)
     _st, checks = statements_for(lg=lg, fiscal_year=args.year)
     checks += [ledger_check(lg=lg, fiscal_year=args.year), nw_moves_check(lg=lg, fiscal_year=args.year)]
+    from kokai.assets.services import ledger_ties
+
+    checks += ledger_ties(lg=lg, fiscal_year=args.year)
     for c in checks:
         print(c)
     failed = [c for c in checks if not c.ok]
@@ -401,8 +429,9 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_account)
 
     s = sub.add_parser("import", help="仕訳データ・開始残高の取込")
-    s.add_argument("what", choices=["journals", "opening", "cash", "settled"],
-                   help="journals: 仕訳データ / opening: 開始貸借対照表 / cash: 歳入歳出データ / settled: 決算額")
+    s.add_argument("what", choices=["journals", "opening", "cash", "settled", "assets"],
+                   help="journals: 仕訳データ / opening: 開始貸借対照表 / cash: 歳入歳出データ / settled: 決算額"
+                        " / assets: 固定資産台帳")
     s.add_argument("file")
     s.add_argument("--year", type=int, help="会計年度（opening のとき必須。cash ではファイルに年度列がないとき）")
     s.add_argument("--profile", default="standard", help="歳入歳出データのプロファイル（名前かファイル）")
@@ -427,6 +456,13 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("convert", help="歳入歳出データを仕訳に変換して転記する（期末一括仕訳）")
     s.add_argument("--year", type=int, required=True)
     s.set_defaults(fn=cmd_convert)
+
+    s = sub.add_parser("assets", help="固定資産台帳")
+    asub = s.add_subparsers(dest="assets_cmd", required=True)
+    a = asub.add_parser("depreciate", help="年度の減価償却を計算し、科目ごとの仕訳を計上する（2回目は何もしない）")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--fund", default="01")
+    s.set_defaults(fn=cmd_assets)
 
     s = sub.add_parser("worksheet", help="マッチングワークシート（資産か費用か・科目の判断）")
     ws = s.add_subparsers(dest="sheet", required=True)

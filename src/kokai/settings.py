@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kokai.ledger",
     "kokai.cash",
+    "kokai.assets",
     "kokai.web",
 ]
 MIDDLEWARE = [
