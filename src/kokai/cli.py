@@ -388,6 +388,10 @@ def cmd_bench(args) -> int:
 
     if args.cash:
         return run_cash_bench(records=args.cash, workdir=Path(args.workdir))
+    if args.assets:
+        from kokai.demo.bench import run_assets_bench
+
+        return run_assets_bench(assets=args.assets, workdir=Path(args.workdir))
     return run_bench(lines=args.lines, workdir=Path(args.workdir), db=args.db)
 
 
@@ -534,6 +538,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bench", help="性能測定（仕訳明細N行の取込と財務書類作成）")
     s.add_argument("--lines", type=int, default=1_000_000, help="仕訳データの行数")
     s.add_argument("--cash", type=int, metavar="N", help="仕訳の代わりに歳入歳出データ N 件で取込・照合・変換を測る")
+    s.add_argument("--assets", type=int, metavar="N", help="固定資産 N 件の台帳取込と減価償却を測る")
     s.add_argument("--workdir", default="bench-output")
     s.set_defaults(fn=cmd_bench)
 

@@ -102,16 +102,42 @@ def import_register(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: 
     sha = hashlib.sha256(text.encode()).hexdigest()
     with transaction.atomic():
         ImportBatch.objects.create(lg=lg, kind="assets", file_name=path.name[:255], sha256=sha, entries=len(assets))
-        objs = [Asset(lg=lg, fund_id=fund_id, **{k: v for k, v in a.items() if not k.startswith("_")}) for a in assets]
-        Asset.objects.bulk_create(objs, batch_size=2000)
-        ids = dict(((no, br), pk) for no, br, pk in Asset.objects.filter(lg=lg).values_list("asset_no", "branch_no", "id"))
-        AssetChange.objects.bulk_create(
-            [AssetChange(lg=lg, asset_id=ids[(a["asset_no"], a["branch_no"])], fiscal_year=fiscal_year, date=start,
-                         reason="opening", cost=a["_cost"], accumulated=a["_accumulated"], note="台帳の取込")
-             for a in assets],
-            batch_size=2000,
-        )
+        _insert_assets(lg, fund_id, assets, fiscal_year, start)
     return RegisterImport(len(assets), sum(a["_cost"] for a in assets), sum(a["_accumulated"] for a in assets))
+
+
+ASSET_COLUMNS = ("id", "lg_id", "fund_id", "asset_no", "branch_no", "name", "location", "dept", "asset_class", "kind",
+                 "account", "ownership", "legal_owner", "life_category", "useful_life", "acquired_on", "in_service",
+                 "valuation", "quantity", "unit", "purpose", "funding", "saleable", "is_art", "disposed_on", "extra")
+CHANGE_COLUMNS = ("lg_id", "asset_id", "fiscal_year", "date", "reason", "cost", "accumulated", "entry_id", "note")
+
+
+def _insert_assets(lg, fund_id: int, assets: list[dict], fiscal_year: int, start: dt.date) -> None:
+    """Assets and their 開始残高 changes, one bulk insert each (ids reserved under the
+    write lock, as the ledger's posting does)."""
+    from kokai.ledger.bulk import insert_rows
+
+    ops = connection.ops
+    day = ops.adapt_datefield_value
+    table = Asset._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        first = cur.fetchone()[0] + 1
+        insert_rows(cur, table, ASSET_COLUMNS, (
+            (first + i, lg.id, fund_id, a["asset_no"], a["branch_no"], a["name"], a["location"], a["dept"],
+             a["asset_class"], a["kind"], a["account"], a["ownership"], a["legal_owner"], "", a["useful_life"],
+             day(a["acquired_on"]), day(a["in_service"]), "cost", a["quantity"], a["unit"], a["purpose"], "",
+             False, a["is_art"], None, "{}")
+            for i, a in enumerate(assets)
+        ))
+        if connection.vendor == "postgresql":
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first + len(assets) - 1])
+        insert_rows(cur, AssetChange._meta.db_table, CHANGE_COLUMNS, (
+            (lg.id, first + i, fiscal_year, day(start), "opening", a["_cost"], a["_accumulated"], None, "台帳の取込")
+            for i, a in enumerate(assets)
+        ))
 
 
 def _asset_row(cell: dict, row: int, issues: Issues, start: dt.date) -> dict | None:

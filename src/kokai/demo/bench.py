@@ -104,3 +104,66 @@ totals.with_columns(pl.col("direction").replace_strict({"E": "歳出", "R": "歳
     "fiscal_year": "会計年度", "fund": "会計区分", "direction": "歳入歳出区分", "kan": "款", "kou": "項",
     "moku": "目", "setsu": "節", "amount": "決算額"}).write_csv(settled)
 """
+
+
+def run_assets_bench(*, assets: int, workdir: Path) -> int:
+    """Time the fixed-asset ledger: import a register of N assets, then a year's depreciation."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for p in workdir.glob("bench-assets.sqlite3*"):
+        p.unlink()
+    db = f"sqlite:///{(workdir / 'bench-assets.sqlite3').resolve()}"
+    register, opening = workdir / f"bench-register-{assets}.csv", workdir / f"bench-register-opening-{assets}.csv"
+    t0 = time.perf_counter()
+    if not (register.exists() and opening.exists()):
+        subprocess.run([sys.executable, "-c", _PREPARE_ASSETS, str(register), str(opening), str(assets)], check=True)
+    print(f"固定資産台帳 {register.name}（{register.stat().st_size / 1024**2:.0f} MB）: 作成 {time.perf_counter() - t0:.1f} 秒（計測対象外）")
+    _run(["init", "--lg-code", city.LG_CODE, "--name", city.NAME], db)
+    _run(["import", "opening", str(opening), "--year", str(YEAR)], db)
+    total, peak = 0.0, 0
+    for label, args in (
+        ("台帳取込", ["import", "assets", str(register), "--year", str(YEAR)]),
+        ("減価償却", ["assets", "depreciate", "--year", str(YEAR)]),
+        ("再実行", ["assets", "depreciate", "--year", str(YEAR)]),
+    ):
+        seconds, rss, out = _run(args, db)
+        total += seconds
+        peak = max(peak, rss)
+        print(f"{label:6s} {seconds:6.1f} 秒  最大メモリ {rss:5d} MiB  {out.strip().splitlines()[-1] if out.strip() else ''}")
+    seconds, _rss, out = _run(["check", "--year", str(YEAR)], db)
+    print(f"チェック {seconds:6.1f} 秒  {out.strip().splitlines()[-1]}")
+    return 0
+
+
+_PREPARE_ASSETS = """
+import random, sys
+from kokai.core.assets import account_for
+register, opening, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rnd = random.Random(2024)
+kinds = [("事業用資産", "建物", 47), ("事業用資産", "工作物", 30), ("事業用資産", "土地", None),
+         ("インフラ資産", "工作物", 15), ("インフラ資産", "土地", None), ("物品", "その他", 6),
+         ("無形固定資産", "ソフトウェア", 5)]
+weights = [8, 4, 15, 35, 30, 6, 2]
+lines = {}
+header = "資産番号,枝番,資産名称,所在地,管理所属,資産区分,種目,耐用年数,取得年月日,供用開始年月日,取得価額,減価償却累計額,数量,単位,行政目的,所有区分,所有者,美術品"
+with open(register, "w", encoding="cp932", newline="") as f:
+    f.write(header + "\\r\\n")
+    for i in range(n):
+        cls, kind, life = rnd.choices(kinds, weights)[0]
+        year = rnd.randint(1975, 2023)
+        cost = rnd.randint(1, 5000) * 10_000 if kind != "土地" or rnd.random() > 0.3 else 1
+        used = min(2024 - year - 1, life or 0)
+        acc = 0 if not life else min(cost - (0 if cls == "無形固定資産" else 1), cost * (1000 // life + (1 if 1000 % life else 0)) * used // 1000)
+        acc = max(acc, 0)
+        asset, contra = account_for(cls, kind)
+        lines[asset] = lines.get(asset, 0) + cost - (acc if contra is None else 0)
+        if contra:
+            lines[contra] = lines.get(contra, 0) - acc
+        f.write(f"B{i:07d},0,資産{i},本町,管財課,{cls},{kind},{life or ''},{year}-04-01,{year}-04-01,{cost},{acc},1,件,総務,所有,,\\r\\n")
+fixed = sum(lines.values())
+with open(opening, "w", encoding="utf-8") as f:
+    f.write("path,amount\\n")
+    for path, amount in lines.items():
+        f.write(f"{path},{amount}\\n")
+    f.write("BS/流動資産/現金預金,1000000000\\nBS/固定負債/地方債,1000000000\\n")
+    f.write(f"BS/固定資産等形成分,{fixed}\\nBS/余剰分（不足分）,0\\n")
+"""
