@@ -212,29 +212,34 @@ def _asset_row(cell: dict, row: int, issues: Issues, start: dt.date) -> dict | N
 
 
 def register_frame(*, lg: LocalGovernment, fiscal_year: int) -> pl.DataFrame:
-    """The register as of the start of ``fiscal_year``'s depreciation: cost and accumulated
-    depreciation summed from the changes (through that year), and the last year already
-    depreciated (the idempotency key of kokai.core.depreciation)."""
-    table = AssetChange._meta.db_table
+    """The register as of ``fiscal_year``: cost and accumulated depreciation summed from the
+    changes through that year, and the last year already depreciated (the idempotency key
+    of kokai.core.depreciation). One query; the sums are done by the database."""
+    changes, assets = AssetChange._meta.db_table, Asset._meta.db_table
+    sql = (
+        f"SELECT a.id, a.asset_no, a.branch_no, a.asset_class, a.kind, a.account, a.useful_life, a.in_service, "
+        f"a.disposed_on, a.is_art, COALESCE(c.cost, 0), COALESCE(c.acc, 0), c.dep "
+        f"FROM {assets} a LEFT JOIN (SELECT asset_id, SUM(cost) AS cost, SUM(accumulated) AS acc, "
+        f"MAX(CASE WHEN reason = 'depreciation' THEN fiscal_year END) AS dep FROM {changes} "
+        f"WHERE lg_id = %s AND fiscal_year <= %s GROUP BY asset_id) c ON c.asset_id = a.id WHERE a.lg_id = %s"
+    )
+    schema = {
+        "id": pl.Int64, "asset_no": pl.String, "branch_no": pl.Int64, "asset_class": pl.String, "kind": pl.String,
+        "account": pl.String, "useful_life": pl.Int32, "in_service": pl.Date, "disposed": pl.Date,
+        "is_art": pl.Boolean, "cost": pl.Int64, "accumulated": pl.Int64, "depreciated_through": pl.Int32,
+    }
+    parts = []
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT asset_id, SUM(cost), SUM(accumulated), "
-            f"MAX(CASE WHEN reason = 'depreciation' THEN fiscal_year END) "
-            f"FROM {table} WHERE lg_id = %s AND fiscal_year <= %s GROUP BY asset_id",
-            [lg.id, fiscal_year],
-        )
-        sums = {a: (int(c), int(acc), y) for a, c, acc, y in cur.fetchall()}
-    rows = [
-        (pk, f"{no}-{br}", cls, kind, account, life, in_service, disposed, is_art, *sums.get(pk, (0, 0, None)))
-        for pk, no, br, cls, kind, account, life, in_service, disposed, is_art in Asset.objects.filter(lg=lg).values_list(
-            "id", "asset_no", "branch_no", "asset_class", "kind", "account", "useful_life", "in_service",
-            "disposed_on", "is_art")
-    ]
-    return pl.DataFrame(rows, orient="row", schema={
-        "id": pl.Int64, "asset_no": pl.String, "asset_class": pl.String, "kind": pl.String, "account": pl.String,
-        "useful_life": pl.Int32, "in_service": pl.Date, "disposed": pl.Date, "is_art": pl.Boolean,
-        "cost": pl.Int64, "accumulated": pl.Int64, "depreciated_through": pl.Int32,
-    })
+        cur.execute(sql, [lg.id, fiscal_year, lg.id])
+        while batch := cur.fetchmany(100_000):
+            parts.append(pl.DataFrame(batch, schema=list(schema), orient="row", infer_schema_length=None))
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    frame = pl.concat(parts, how="vertical_relaxed")
+    dates = [c for c in ("in_service", "disposed") if frame.schema[c] == pl.String]
+    frame = frame.with_columns(*(pl.col(c).str.to_date() for c in dates)).cast(schema)
+    return frame.with_columns((pl.col("asset_no") + "-" + pl.col("branch_no").cast(pl.String)).alias("asset_no")).drop(
+        "branch_no")
 
 
 @dataclass(frozen=True)
@@ -264,13 +269,15 @@ def depreciate(*, lg: LocalGovernment, fiscal_year: int, fund: str = "01") -> De
         batch = ImportBatch.objects.create(lg=lg, kind="depreciation", file_name=f"{fiscal_year}年度 減価償却",
                                            sha256=hashlib.sha256(key.encode()).hexdigest())
         post_entries(lg=lg, entries=entries, chart=chart_for(lg), batch_id=batch.id)
-        ids = dict(register.select("asset_no", "id").iter_rows())
-        end = dt.date(fiscal_year + 1, 3, 31)
-        AssetChange.objects.bulk_create(
-            [AssetChange(lg=lg, asset_id=ids[no], fiscal_year=fiscal_year, date=end, reason="depreciation",
-                         accumulated=int(c), note="減価償却") for no, c in charged.select("asset_no", "charge").iter_rows()],
-            batch_size=5000,
-        )
+        from kokai.ledger.bulk import insert_rows
+
+        end = connection.ops.adapt_datefield_value(dt.date(fiscal_year + 1, 3, 31))
+        rows = charged.join(register.select("asset_no", "id"), on="asset_no", how="left").select("id", "charge")
+        with connection.cursor() as cur:
+            insert_rows(cur, AssetChange._meta.db_table, CHANGE_COLUMNS, (
+                (lg.id, asset_id, fiscal_year, end, "depreciation", 0, int(charge), None, "減価償却")
+                for asset_id, charge in rows.iter_rows()
+            ))
     return DepreciationRun(register.height, charged.height, int(charged["charge"].sum()), len(entries))
 
 
