@@ -12,9 +12,11 @@ The 科目の判断 staff would write are returned too (:attr:`CashYear.accounts
 積立金 or 基金繰入金 is, 長期 or 短期 for a 貸付金, 業務 or 投資活動 for each 国県支出金 (the
 普通建設事業 grants are 投資), and the 財産売払収入 split into the land's book value and the gain.
 
-Non-cash vouchers (減価償却, 引当金, 振替 …) are returned as journals, with one adjustment
+Non-cash vouchers (引当金, 振替, 除却 …) are returned as journals, with one adjustment
 for how the conversion table books the cash side: the 6月期 期末・勤勉手当 are paid as
-職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end.
+職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end. 減価償却 is not among
+them: the demo posts it from its 固定資産台帳 (:mod:`kokai.demo.assets_city`) with the register's
+depreciation run.
 
 Pure standard library; no Django.
 """
@@ -589,7 +591,9 @@ def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
 
 def _journals(fy: int, noncash) -> list[tuple]:
     date = f"{fy + 1}-03-31"
-    items = [(d, dept, memo, lines) for d, dept, memo, lines in noncash if "奨学金貸付金 1年内回収" not in memo]
+    # 減価償却費 is not journaled by hand: the 固定資産台帳's depreciation run posts it (kokai.demo.run)
+    items = [(d, dept, memo, lines) for d, dept, memo, lines in noncash
+             if "奨学金貸付金 1年内回収" not in memo and not memo.startswith("減価償却費（")]
     # 洗替法: the 6月期 期末・勤勉手当 were paid as 職員給与費, so last year's provision is washed out
     bonus = dict(city.opening_rows(fy))[A["賞与等引当金"]]
     items.append((date, "0101", "賞与等引当金 戻入（洗替: 6月期 期末・勤勉手当 支給済分）",

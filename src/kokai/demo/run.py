@@ -4,8 +4,17 @@ Register the 団体 and its 会計区分, import the opening balance sheet, the 
 歳入歳出データ (standard layout, CP932), reconcile the two, export the マッチングワークシート, fill
 it in (asset or expense for each 工事請負費・委託料・備品購入費 … payment; on 「科目の判断」 which 基金,
 長期 or 短期 貸付金, 業務 or 投資 for each 国県支出金, the land sale's book value) and import it, convert
-the year (期末一括仕訳), import the few non-cash year-end journals, and write the statements
-to ./demo-output/ with a summary and the checks. Running it again changes nothing.
+the year (期末一括仕訳), import the few non-cash year-end journals, run the year's depreciation
+over the 固定資産台帳 (imported after the opening: :mod:`kokai.demo.assets_city`, tied exactly
+to the opening balance sheet), and write the statements to ./demo-output/ with a summary and
+the checks, the register (XLSX, open-data CSV) and the 附属明細書 of 有形固定資産. Running it
+again changes nothing.
+
+The register's tie to the balance sheet (A1, ``ledger_ties``) is printed for information
+only and is not one of the statements' checks: the year's acquisitions (matching
+worksheet), the 建設仮勘定 completions, the 除却 of 旧第二倉庫, the land sold and the donated
+road land are still journals only, not yet changes (異動) of the register, so the lines they
+touch differ by exactly those amounts. See :func:`_year_changes` (the hook).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from pathlib import Path
 from kokai.core.statements import as_json
 from kokai.core.units import format_amount
 
-from . import city, city_cash
+from . import assets_city, city, city_cash
 
 YEAR = 2024
 HEADERS = ("判断", "勘定科目", "資産番号", "資産名称", "耐用年数", "供用開始日", "数量", "単位", "備考")
@@ -86,6 +95,7 @@ def _fill_accounts(ws, accounts: dict[tuple[str, int], city_cash.Accounts]) -> i
 def run_demo(*, out: Path, scale: int = 1) -> int:
     from django.core.management import call_command
 
+    from kokai.assets.services import depreciate
     from kokai.cash.convert import convert_year
     from kokai.cash.services import import_cash, import_settled, reconciliation_for
     from kokai.cash.worksheet import export_matching, import_matching
@@ -115,6 +125,7 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
           f"決算額 {n_items:,} 科目を作成しました。")
     try:
         print("  " + import_opening(lg=lg, path=opening, fiscal_year=YEAR).summary())
+        _import_register(lg, out / f"demo-assets-{YEAR}.csv")
         import_settled(lg=lg, path=settled)
         result = import_cash(lg=lg, path=cash)
         print("  " + result.summary())
@@ -133,7 +144,9 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
               f"に記入し、判断 {stored:,} 件を取り込みました。")
         conv = convert_year(lg=lg, fiscal_year=YEAR, records=result.whole_years)
         print("  " + conv.summary())
-        print("  " + import_journals(lg=lg, path=journals).summary() + "（減価償却・引当金などの決算整理）")
+        print("  " + import_journals(lg=lg, path=journals).summary() + "（引当金・振替などの決算整理）")
+        _year_changes(lg)
+        print("  " + depreciate(lg=lg, fiscal_year=YEAR).summary())
     except InputRejected as exc:
         print("デモデータを取り込めませんでした:")
         for issue in exc.issues[:20]:
@@ -149,6 +162,7 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
     for c in checks:
         print(f"  {c}")
     print(f"整合性チェック: {len(checks) - len(failed)}/{len(checks)} 件一致。")
+    _register_outputs(lg, out)
     print(f"出力: {out}/statements-{YEAR}.json, {out}/statements-{YEAR}.xlsx（{time.perf_counter() - t0:.1f}秒）")
     return 3 if failed else 0
 
@@ -176,3 +190,68 @@ def _summary(st) -> str:
         f"・公共施設等整備費支出 {share('CF/投資活動収支/投資活動支出/公共施設等整備費支出')}",
         f"  税収等収入      {m('CF/業務活動収支/業務収入/税収等収入')}",
     ])
+
+
+# ---------------------------------------------------------------------- 固定資産台帳
+
+def _import_register(lg, path: Path) -> None:
+    """デモ市's register as of 4/1, written as a CP932 CSV and imported (once)."""
+    from kokai.assets.models import Asset
+    from kokai.assets.services import import_register
+
+    n = assets_city.write_register_csv(path)
+    if Asset.objects.filter(lg=lg).exists():
+        print(f"  固定資産台帳: {path.name} は取込済みです（{n:,}件）。")
+        return
+    r = import_register(lg=lg, path=path, fiscal_year=YEAR)
+    print(f"  固定資産台帳: {r.assets:,}件（取得価額 {r.cost:,}円、減価償却累計額 {r.accumulated:,}円）を取り込みました。")
+
+
+def _year_changes(lg) -> None:
+    """HOOK — the year's changes (異動) of the register, before the depreciation run.
+
+    To wire (lead): the matching worksheet's new assets become assets with
+    ``acquisitions_from_matching(lg=lg, fiscal_year=YEAR)``, and the non-cash changes of the year
+    (建設仮勘定 → 本勘定 for 市民体育館 and 市道2-8号線, 除却 of 旧第二倉庫, the sale of
+    旧職員住宅用地, the donated road land) become changes via ``kokai.assets.changes`` — and the
+    matching journals then leave ``city_cash``'s non-cash file. Until then, only the demolished
+    旧第二倉庫 is marked disposed, so that the depreciation run does not charge it (its 除却
+    journal takes off the book value it has at the opening).
+    """
+    from kokai.assets.models import Asset
+
+    no, br = assets_city.KNOWN["旧第二倉庫"]
+    Asset.objects.filter(lg=lg, asset_no=no, branch_no=br, disposed_on__isnull=True).update(
+        disposed_on=dt.date(YEAR + 1, 3, 31))
+
+
+def _register_outputs(lg, out: Path) -> None:
+    """The register and its 附属明細書, and the tie to the balance sheet (information only)."""
+    from kokai.assets.reports import (
+        depreciation_ratio,
+        export_open_data,
+        export_register,
+        purpose_schedule,
+        tangible_schedule,
+        write_schedules,
+    )
+    from kokai.assets.services import ledger_ties
+
+    export_register(lg=lg, fiscal_year=YEAR, path=out / f"assets-{YEAR}.xlsx")
+    export_open_data(lg=lg, fiscal_year=YEAR, path=out / f"assets-opendata-{YEAR}.csv")
+    ratio = depreciation_ratio(lg=lg, fiscal_year=YEAR)
+    write_schedules(out / f"assets-schedules-{YEAR}.xlsx", tangible_schedule(lg=lg, fiscal_year=YEAR),
+                    purpose_schedule(lg=lg, fiscal_year=YEAR), lg_name=city.NAME, fiscal_year=YEAR, ratio=ratio)
+    ties = ledger_ties(lg=lg, fiscal_year=YEAR)
+    off = [c for c in ties if not c.ok]
+    print(f"固定資産台帳（参考）: 貸借対照表と {len(ties) - len(off)}/{len(ties)} 科目一致、有形固定資産減価償却率 "
+          f"{ratio['合計']['率']}%。" + ("本年度の取得・振替・除却を台帳の異動として取り込むまで、次の科目は差があります: "
+                                        + "、".join(f"{_short(c.name)} {c.left - c.right:+,}円" for c in off)
+                                        if off else ""))
+    print(f"出力: {out}/assets-{YEAR}.xlsx, assets-opendata-{YEAR}.csv, assets-schedules-{YEAR}.xlsx")
+
+
+def _short(check_name: str) -> str:
+    """「事業用資産/建物」 from 「固定資産台帳 = 貸借対照表（固定資産/有形固定資産/事業用資産/建物）」."""
+    path = check_name.rsplit("（", 1)[-1].rstrip("）")
+    return "/".join(path.split("/")[-2:]).removeprefix("有形固定資産/")
