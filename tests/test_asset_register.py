@@ -103,3 +103,37 @@ def test_a_road_managed_but_not_owned_is_recorded_with_its_owner(town, tmp_path)
                     fiscal_year=2024)
     road = Asset.objects.get(asset_no="K001")
     assert (road.ownership, road.legal_owner, road.get_ownership_display()) == ("not_owned", "高知県", "所有外（管理のみ）")
+
+
+def test_the_asset_commands_end_to_end(tmp_path):
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOKAI_")}
+
+    def kokai(*args):
+        proc = subprocess.run([sys.executable, "-m", "kokai", "--db", f"sqlite:///{tmp_path}/k.sqlite3", *args],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    write(tmp_path, "open.csv", OPENING)
+    write(tmp_path, "register.csv", REGISTER, "cp932")
+    kokai("init", "--lg-code", "999999", "--name", "テスト町")
+    kokai("import", "opening", "open.csv", "--year", "2024")
+    assert "固定資産 4 件" in kokai("import", "assets", "register.csv", "--year", "2024")
+    assert "減価償却費 21,339,999円（3件）" in kokai("assets", "depreciate", "--year", "2024")
+    assert "計上済み" in kokai("assets", "depreciate", "--year", "2024")
+    out = kokai("check", "--year", "2024")
+    assert "OK A1 固定資産台帳 = 貸借対照表（固定資産/有形固定資産/事業用資産/建物減価償却累計額）" in out
+    kokai("assets", "schedules", "--year", "2024", "--out", "s.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "s.xlsx").sheetnames
+    kokai("assets", "export", "--year", "2024", "--format", "opendata", "--out", "open.csv")
+    with open(tmp_path / "open.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["資産名称"] for r in rows} >= {"庁舎", "市道1号線"} and "減価償却累計額" in rows[0]
+    assert "減価償却" in kokai("assets", "history", "A001")

@@ -159,22 +159,49 @@ def _convert_after_import(lg, result) -> int:
             n, bad = rec.items.height, rec.differences.height
             print(f"{year}年度: {n - bad}/{n} 科目が決算額と一致しました。" + ("詳しくは `kokai reconcile`。" if bad else ""))
         print(f"{year}年度: " + convert_year(lg=lg, fiscal_year=year, records=result.whole_years).summary())
+        from kokai.assets.changes import acquisitions_from_matching
+
+        print(f"{year}年度: " + acquisitions_from_matching(lg=lg, fiscal_year=year).summary())
     return 0
 
 
 def cmd_assets(args) -> int:
+    from kokai.assets import changes, reports
     from kokai.assets.services import depreciate
+    from kokai.core.assets import AssetError
     from kokai.core.issues import InputRejected
 
     lg = _lg(args.lg)
     try:
-        run = depreciate(lg=lg, fiscal_year=args.year, fund=args.fund)
+        if args.assets_cmd == "depreciate":
+            print(depreciate(lg=lg, fiscal_year=args.year, fund=args.fund).summary())
+        elif args.assets_cmd == "acquisitions":
+            print(changes.acquisitions_from_matching(lg=lg, fiscal_year=args.year).summary())
+        elif args.assets_cmd == "correct":
+            done = changes.correct(lg=lg, change_id=args.change, date=dt.date.fromisoformat(args.date),
+                                   reason=args.reason or "")
+            print(f"異動 {args.change} を取り消しました（訂正 {len(done)} 件、逆仕訳つき）。")
+        elif args.assets_cmd == "export":
+            out = Path(args.out or f"assets-{lg.lg_code}-{args.year}.{'csv' if args.format == 'opendata' else 'xlsx'}")
+            export = reports.export_open_data if args.format == "opendata" else reports.export_register
+            n = export(lg=lg, fiscal_year=args.year, path=out)
+            print(f"{out} に固定資産 {n:,} 件を書き出しました。")
+        elif args.assets_cmd == "schedules":
+            out = Path(args.out or f"assets-schedules-{lg.lg_code}-{args.year}.xlsx")
+            reports.write_schedules(
+                out, reports.tangible_schedule(lg=lg, fiscal_year=args.year),
+                reports.purpose_schedule(lg=lg, fiscal_year=args.year), lg_name=lg.name, fiscal_year=args.year,
+                ratio=reports.depreciation_ratio(lg=lg, fiscal_year=args.year, include_movables=not args.exclude_movables),
+            )
+            print(f"{out} を作成しました（有形固定資産の明細・行政目的別明細・減価償却率）。")
+        else:
+            for h in reports.asset_history(lg=lg, asset_no=args.asset_no, branch_no=args.branch):
+                print("  ".join(f"{k}={v}" for k, v in h.items() if v not in (None, "")))
     except InputRejected as exc:
         return _print_issues(exc)
-    except ValueError as exc:  # the register has an asset the depreciation cannot take (named)
-        print(f"減価償却を計算できませんでした: {exc}", file=sys.stderr)
+    except (AssetError, LookupError, ValueError) as exc:  # named in the message
+        print(f"処理できませんでした: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    print(run.summary())
     return 0
 
 
@@ -183,6 +210,24 @@ def cmd_worksheet(args) -> int:
     from kokai.core.issues import InputRejected
 
     lg = _lg(args.lg)
+    if args.sheet == "changes":
+        from kokai.assets.change_sheet import export_change_sheet, import_change_sheet
+        from kokai.core.assets import AssetError
+
+        try:
+            if args.action == "export":
+                out = Path(args.out or f"changes-{lg.lg_code}-{args.year}.xlsx")
+                n = export_change_sheet(lg=lg, fiscal_year=args.year, path=out)
+                print(f"{out} を作成しました（台帳 {n:,} 件を参照用に掲載）。")
+            else:
+                n = import_change_sheet(lg=lg, fiscal_year=args.year, path=Path(args.file))
+                print(f"{args.file}: 異動 {n:,} 件を登録しました（仕訳つき）。")
+        except InputRejected as exc:
+            return _print_issues(exc)
+        except AssetError as exc:
+            print(f"処理できませんでした: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        return 0
     if args.action == "export":
         out = Path(args.out or f"matching-{lg.lg_code}-{args.year}.xlsx")
         n = export_matching(lg=lg, fiscal_year=args.year, path=out)
@@ -248,6 +293,7 @@ def cmd_reconcile(args) -> int:
 
 
 def cmd_convert(args) -> int:
+    from kokai.assets.changes import acquisitions_from_matching
     from kokai.cash.convert import convert_year
     from kokai.core.issues import InputRejected
 
@@ -257,6 +303,7 @@ def cmd_convert(args) -> int:
     except InputRejected as exc:
         return _print_issues(exc)
     print(result.summary())
+    print(acquisitions_from_matching(lg=lg, fiscal_year=args.year).summary())
     return 0
 
 
@@ -466,6 +513,23 @@ def parser() -> argparse.ArgumentParser:
     a = asub.add_parser("depreciate", help="年度の減価償却を計算し、科目ごとの仕訳を計上する（2回目は何もしない）")
     a.add_argument("--year", type=int, required=True)
     a.add_argument("--fund", default="01")
+    a = asub.add_parser("acquisitions", help="マッチングワークシートの資産計上を台帳に登録する（仕訳は変換で計上済み）")
+    a.add_argument("--year", type=int, required=True)
+    a = asub.add_parser("correct", help="異動を取り消す（訂正の異動と逆仕訳）")
+    a.add_argument("change", type=int, help="異動の番号")
+    a.add_argument("--date", required=True)
+    a.add_argument("--reason")
+    a = asub.add_parser("export", help="台帳を XLSX（または公開用 CSV）で書き出す")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--format", choices=["xlsx", "opendata"], default="xlsx")
+    a.add_argument("--out", "-o")
+    a = asub.add_parser("schedules", help="附属明細書（有形固定資産の明細・行政目的別明細）と減価償却率")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--out", "-o")
+    a.add_argument("--exclude-movables", action="store_true", help="減価償却率の合計から物品を除く")
+    a = asub.add_parser("history", help="1件の資産の異動履歴")
+    a.add_argument("asset_no")
+    a.add_argument("--branch", type=int, default=0)
     s.set_defaults(fn=cmd_assets)
 
     s = sub.add_parser("worksheet", help="マッチングワークシート（資産か費用か・科目の判断）")
@@ -475,6 +539,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--year", type=int, required=True)
     a.add_argument("--out", "-o")
     a = m.add_parser("import", help="記入済みの XLSX を読み込み、判断を登録する")
+    a.add_argument("file")
+    a.add_argument("--year", type=int, required=True)
+    c = ws.add_parser("changes", help="異動データワークシート（寄附・除却・売却・本勘定振替など）").add_subparsers(
+        dest="action", required=True)
+    a = c.add_parser("export", help="異動を記入する XLSX を書き出す")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--out", "-o")
+    a = c.add_parser("import", help="記入済みの XLSX を検査して異動と仕訳を登録する")
     a.add_argument("file")
     a.add_argument("--year", type=int, required=True)
     s.set_defaults(fn=cmd_worksheet)
