@@ -21,10 +21,12 @@ values were partly estimates: 開始時見積資産). The lives and in-service y
 that the year's depreciation is close to the figures the demo used to journal by hand
 (:data:`kokai.demo.city._DEPRECIATION`).
 
-Assets the year's non-cash journals act on are in the register under fixed numbers
+Assets the year's changes (異動) act on are in the register under fixed numbers
 (:data:`KNOWN`): 旧第二倉庫 (demolished at the year end: cost 80,000,000, 累計 78,500,000),
 the two 建設仮勘定 completed at the year end (市民体育館 改修工事 350,000,000 and 市道2-8号線
-道路改良工事 180,000,000), and 旧職員住宅用地 (sold, book value 15,000,000).
+道路改良工事 180,000,000), and 旧職員住宅用地 (sold, book value 15,000,000). The road land
+donated at the year end enters the register then, as :data:`DONATED_ROAD_LAND`
+(:func:`kokai.demo.run._year_changes` records all five with ``kokai.assets.changes``).
 
 Pure standard library and ``kokai.core``; no Django. Deterministic.
 """
@@ -49,13 +51,15 @@ HEADER = ("資産番号", "枝番", "資産名称", "所在地", "管理所属",
           "供用開始年月日", "取得価額", "減価償却累計額", "数量", "単位", "行政目的", "所有区分", "所有者", "美術品")
 INTANGIBLE_OTHER = "BS/固定資産/無形固定資産/その他"
 
-# asset numbers the year's non-cash journals (and a future changes file) refer to
+# asset numbers of the opening register that the year's changes (異動) refer to
 KNOWN = {
     "旧第二倉庫": ("130901", 0),
     "市民体育館 改修工事": ("190001", 0),
     "市道2-8号線 道路改良工事": ("290001", 0),
     "旧職員住宅用地": ("110901", 0),
 }
+# the road land received at the year end (開発行為に伴う帰属, 寄附受): not in the opening register
+DONATED_ROAD_LAND = ("2190001", 0, "開発行為に伴う道路用地（帰属）")
 
 _TOWNS = ("本町", "中央", "東町", "西町", "南町", "北町", "緑町", "桜台", "川端", "山手", "新田", "岡崎")
 

@@ -12,11 +12,14 @@ The 科目の判断 staff would write are returned too (:attr:`CashYear.accounts
 積立金 or 基金繰入金 is, 長期 or 短期 for a 貸付金, 業務 or 投資活動 for each 国県支出金 (the
 普通建設事業 grants are 投資), and the 財産売払収入 split into the land's book value and the gain.
 
-Non-cash vouchers (引当金, 振替, 除却 …) are returned as journals, with one adjustment
+Non-cash vouchers (引当金, 振替 …) are returned as journals, with one adjustment
 for how the conversion table books the cash side: the 6月期 期末・勤勉手当 are paid as
 職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end. 減価償却 is not among
 them: the demo posts it from its 固定資産台帳 (:mod:`kokai.demo.assets_city`) with the register's
-depreciation run.
+depreciation run. Nor are the year's changes (異動) of the register — the two 建設仮勘定
+completions, the 除却 of 旧第二倉庫 and the donated road land: they are returned apart
+(:attr:`CashYear.asset_changes`, for reference) and the demo records them with
+``kokai.assets.changes``, which posts their journals (:func:`kokai.demo.run._year_changes`).
 
 Pure standard library; no Django.
 """
@@ -33,6 +36,7 @@ from . import city
 
 __all__ = [
     "CASH_HEADER",
+    "ASSET_CHANGE_MEMOS",
     "CUSTODIAL_FUND",
     "Accounts",
     "Decision",
@@ -233,6 +237,8 @@ class CashYear:
     decisions: dict[tuple[str, int], Decision]  # (伝票番号, 行番号) → decision, for matching payments
     accounts: dict[tuple[str, int], Accounts]  # (伝票番号, 行番号) → 科目の判断
     journals: list[tuple]  # non-cash journals, rows of city.JOURNAL_HEADER
+    # the vouchers that are changes (異動) of the register, not journals: (date, dept, memo, lines)
+    asset_changes: list[tuple] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4096)
@@ -586,7 +592,22 @@ def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
                 accounts[(no, line_no)] = dec
             elif dec is not None:
                 decisions[(no, line_no)] = dec
-    return CashYear(records, decisions, accounts, _journals(fy, noncash))
+    changes = [v for v in noncash if is_asset_change(v[2])]
+    return CashYear(records, decisions, accounts, _journals(fy, [v for v in noncash if not is_asset_change(v[2])]),
+                    changes)
+
+
+# memos (prefixes) of city's non-cash vouchers that are changes (異動) of the register: the demo
+# books them through kokai.assets.changes, which posts their journals, so they are no journals here
+ASSET_CHANGE_MEMOS = (
+    "建設仮勘定 本勘定振替（",  # 市民体育館 改修工事, 市道2-8号線 道路改良工事: complete_construction
+    "旧第二倉庫 解体除却",  # retire
+    "開発行為に伴う道路用地 帰属（寄附受）",  # receive_free
+)
+
+
+def is_asset_change(memo: str) -> bool:
+    return memo.startswith(ASSET_CHANGE_MEMOS)
 
 
 def _journals(fy: int, noncash) -> list[tuple]:

@@ -4,17 +4,16 @@ Register the 団体 and its 会計区分, import the opening balance sheet, the 
 歳入歳出データ (standard layout, CP932), reconcile the two, export the マッチングワークシート, fill
 it in (asset or expense for each 工事請負費・委託料・備品購入費 … payment; on 「科目の判断」 which 基金,
 長期 or 短期 貸付金, 業務 or 投資 for each 国県支出金, the land sale's book value) and import it, convert
-the year (期末一括仕訳), import the few non-cash year-end journals, run the year's depreciation
-over the 固定資産台帳 (imported after the opening: :mod:`kokai.demo.assets_city`, tied exactly
-to the opening balance sheet), and write the statements to ./demo-output/ with a summary and
+the year (期末一括仕訳), record the year in the 固定資産台帳 (imported after the opening:
+:mod:`kokai.demo.assets_city`, tied exactly to the opening balance sheet) — the matching
+worksheet's acquisitions, then the year's changes (異動) with their journals
+(:func:`_year_changes`) —, import the remaining non-cash year-end journals, run the year's
+depreciation over the register, and write the statements to ./demo-output/ with a summary and
 the checks, the register (XLSX, open-data CSV) and the 附属明細書 of 有形固定資産. Running it
 again changes nothing.
 
-The register's tie to the balance sheet (A1, ``ledger_ties``) is printed for information
-only and is not one of the statements' checks: the year's acquisitions (matching
-worksheet), the 建設仮勘定 completions, the 除却 of 旧第二倉庫, the land sold and the donated
-road land are still journals only, not yet changes (異動) of the register, so the lines they
-touch differ by exactly those amounts. See :func:`_year_changes` (the hook).
+Besides the statements' checks (C1–C13), the register must tie to the balance sheet at the
+year end on every line (A1, ``ledger_ties``); the demo fails (exit code 3) when it does not.
 """
 
 from __future__ import annotations
@@ -95,10 +94,12 @@ def _fill_accounts(ws, accounts: dict[tuple[str, int], city_cash.Accounts]) -> i
 def run_demo(*, out: Path, scale: int = 1) -> int:
     from django.core.management import call_command
 
-    from kokai.assets.services import depreciate
+    from kokai.assets.changes import acquisitions_from_matching
+    from kokai.assets.services import depreciate, ledger_ties
     from kokai.cash.convert import convert_year
     from kokai.cash.services import import_cash, import_settled, reconciliation_for
     from kokai.cash.worksheet import export_matching, import_matching
+    from kokai.core.assets import AssetError
     from kokai.core.issues import InputRejected
     from kokai.ledger.imports import import_journals, import_opening
     from kokai.ledger.masters import add_fund, register
@@ -144,12 +145,13 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
               f"に記入し、判断 {stored:,} 件を取り込みました。")
         conv = convert_year(lg=lg, fiscal_year=YEAR, records=result.whole_years)
         print("  " + conv.summary())
+        print("  固定資産台帳: " + acquisitions_from_matching(lg=lg, fiscal_year=YEAR).summary())
+        print("  固定資産台帳: " + _year_changes(lg, year))
         print("  " + import_journals(lg=lg, path=journals).summary() + "（引当金・振替などの決算整理）")
-        _year_changes(lg)
         print("  " + depreciate(lg=lg, fiscal_year=YEAR).summary())
-    except InputRejected as exc:
+    except (InputRejected, AssetError) as exc:
         print("デモデータを取り込めませんでした:")
-        for issue in exc.issues[:20]:
+        for issue in getattr(exc, "issues", [exc])[:20]:
             print(f"  {issue}")
         return 2
     st, checks = statements_for(lg=lg, fiscal_year=YEAR)
@@ -162,9 +164,15 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
     for c in checks:
         print(f"  {c}")
     print(f"整合性チェック: {len(checks) - len(failed)}/{len(checks)} 件一致。")
+    ties = ledger_ties(lg=lg, fiscal_year=YEAR)
+    off = [c for c in ties if not c.ok]
+    for c in ties:
+        print(f"  {c}")
+    print(f"固定資産台帳と貸借対照表: {len(ties) - len(off)}/{len(ties)} 科目一致。"
+          + ("差がある科目: " + "、".join(f"{_short(c.name)} {c.left - c.right:+,}円" for c in off) if off else ""))
     _register_outputs(lg, out)
     print(f"出力: {out}/statements-{YEAR}.json, {out}/statements-{YEAR}.xlsx（{time.perf_counter() - t0:.1f}秒）")
-    return 3 if failed else 0
+    return 3 if failed or off or not ties else 0
 
 
 def _summary(st) -> str:
@@ -207,26 +215,72 @@ def _import_register(lg, path: Path) -> None:
     print(f"  固定資産台帳: {r.assets:,}件（取得価額 {r.cost:,}円、減価償却累計額 {r.accumulated:,}円）を取り込みました。")
 
 
-def _year_changes(lg) -> None:
-    """HOOK — the year's changes (異動) of the register, before the depreciation run.
-
-    To wire (lead): the matching worksheet's new assets become assets with
-    ``acquisitions_from_matching(lg=lg, fiscal_year=YEAR)``, and the non-cash changes of the year
-    (建設仮勘定 → 本勘定 for 市民体育館 and 市道2-8号線, 除却 of 旧第二倉庫, the sale of
-    旧職員住宅用地, the donated road land) become changes via ``kokai.assets.changes`` — and the
-    matching journals then leave ``city_cash``'s non-cash file. Until then, only the demolished
-    旧第二倉庫 is marked disposed, so that the depreciation run does not charge it (its 除却
-    journal takes off the book value it has at the opening).
+def _year_changes(lg, year: city_cash.CashYear) -> str:
+    """The year's changes (異動) of the register, each with its journal, through
+    ``kokai.assets.changes``: 建設仮勘定 → 本勘定 for 市民体育館 and 市道2-8号線 (completed at the
+    year end), the 除却 of 旧第二倉庫, the sale of 旧職員住宅用地 and the road land donated
+    (寄附受). None of them is among ``city_cash``'s non-cash journals
+    (``city_cash.ASSET_CHANGE_MEMOS``), so nothing is booked twice. The change functions are not
+    idempotent: each change is made only when the register does not have it for the year yet,
+    so running the demo again changes nothing. Returns a one-line summary.
     """
-    from kokai.assets.models import Asset
+    from kokai.assets import changes
+    from kokai.assets.models import Asset, AssetChange
+    from kokai.cash.models import CashRecord, MatchingDecision
 
+    def done(asset_no: str, branch_no: int, reason: str) -> bool:
+        return AssetChange.objects.filter(lg=lg, fiscal_year=YEAR, reason=reason, asset__asset_no=asset_no,
+                                          asset__branch_no=branch_no).exists()
+
+    end = dt.date(YEAR + 1, 3, 31)  # the year-end changes, dated as city's non-cash vouchers
+    made: list[str] = []
+    # 建設仮勘定 → 本勘定: the whole balance, to a new record (next 枝番) with the CIP's useful life
+    for key, to_kind in (("市民体育館 改修工事", "建物"), ("市道2-8号線 道路改良工事", "工作物")):
+        no, br = assets_city.KNOWN[key]
+        if not done(no, br, "cip_transfer"):
+            cip = Asset.objects.get(lg=lg, asset_no=no, branch_no=br)
+            changes.complete_construction(lg=lg, asset_no=no, branch_no=br, date=end, to_kind=to_kind,
+                                          name=key.removesuffix("工事"), useful_life=cip.useful_life,
+                                          fiscal_year=YEAR, note=f"{key} 完成")
+            made.append(f"{key} 完成（建設仮勘定から本勘定へ）")
+    # 除却: the demolished warehouse leaves the register (Dr 累計額 + 資産除売却損 / Cr 建物)
     no, br = assets_city.KNOWN["旧第二倉庫"]
-    Asset.objects.filter(lg=lg, asset_no=no, branch_no=br, disposed_on__isnull=True).update(
-        disposed_on=dt.date(YEAR + 1, 3, 31))
+    if not done(no, br, "retirement"):
+        changes.retire(lg=lg, asset_no=no, branch_no=br, date=end, fiscal_year=YEAR, note="旧第二倉庫 解体除却")
+        made.append("旧第二倉庫 除却")
+    # 売却: the receipt (財産売払収入) was split on 「科目の判断」 into the land's book value and the
+    # gain, and converted so; ``cash_booked`` is that split, as stored, so sell() books the rest
+    no, br = assets_city.KNOWN["旧職員住宅用地"]
+    if not done(no, br, "sale"):
+        land = city.ACCOUNTS["事業用土地"]
+        voucher, line = next(k for k, a in year.accounts.items() if any(p == land for p, _ in a.parts))
+        booked: dict[str, int] = {}
+        for account, amount in MatchingDecision.objects.filter(
+                lg=lg, fiscal_year=YEAR, direction="R", voucher_no=voucher, line_no=line, kind="account",
+                fund__code="01").values_list("account", "amount"):
+            booked[account] = booked.get(account, 0) + amount
+        sold_on = CashRecord.objects.filter(lg=lg, fiscal_year=YEAR, direction="R", voucher_no=voucher,
+                                            line_no=line, fund__code="01").values_list("date", flat=True).first()
+        proceeds = sum(booked.values())
+        changes.sell(lg=lg, asset_no=no, branch_no=br, date=sold_on or end, proceeds=proceeds, cash_booked=booked,
+                     fiscal_year=YEAR, note=f"旧職員住宅用地 売却（代金 {proceeds:,}円、{voucher}）")
+        made.append(f"旧職員住宅用地 売却（代金 {proceeds:,}円）")
+    # 寄附受入: the road land handed over with a development (Dr 土地 / Cr 無償所管換等)
+    no, br, name = assets_city.DONATED_ROAD_LAND
+    if not Asset.objects.filter(lg=lg, asset_no=no, branch_no=br).exists():
+        memo = "開発行為に伴う道路用地 帰属（寄附受）"
+        value = next(ln[1] for d in year.asset_changes if d[2] == memo for ln in d[3])
+        changes.receive_free(lg=lg, date=end, value=value, asset_no=no, branch_no=br, name=name,
+                             asset_class="インフラ資産", kind="土地", reason="donation_in", dept="道路課",
+                             purpose="生活インフラ・国土保全", fiscal_year=YEAR, note=memo)
+        made.append(f"{name} 寄附受入（{value:,}円）")
+    if not made:
+        return "本年度の異動（建設仮勘定の振替・除却・売却・寄附受入）は記録済みです。"
+    return f"本年度の異動 {len(made)}件を記録しました: " + "、".join(made) + "。"
 
 
 def _register_outputs(lg, out: Path) -> None:
-    """The register and its 附属明細書, and the tie to the balance sheet (information only)."""
+    """The register (XLSX, open-data CSV) and its 附属明細書."""
     from kokai.assets.reports import (
         depreciation_ratio,
         export_open_data,
@@ -235,19 +289,13 @@ def _register_outputs(lg, out: Path) -> None:
         tangible_schedule,
         write_schedules,
     )
-    from kokai.assets.services import ledger_ties
 
     export_register(lg=lg, fiscal_year=YEAR, path=out / f"assets-{YEAR}.xlsx")
     export_open_data(lg=lg, fiscal_year=YEAR, path=out / f"assets-opendata-{YEAR}.csv")
     ratio = depreciation_ratio(lg=lg, fiscal_year=YEAR)
     write_schedules(out / f"assets-schedules-{YEAR}.xlsx", tangible_schedule(lg=lg, fiscal_year=YEAR),
                     purpose_schedule(lg=lg, fiscal_year=YEAR), lg_name=city.NAME, fiscal_year=YEAR, ratio=ratio)
-    ties = ledger_ties(lg=lg, fiscal_year=YEAR)
-    off = [c for c in ties if not c.ok]
-    print(f"固定資産台帳（参考）: 貸借対照表と {len(ties) - len(off)}/{len(ties)} 科目一致、有形固定資産減価償却率 "
-          f"{ratio['合計']['率']}%。" + ("本年度の取得・振替・除却を台帳の異動として取り込むまで、次の科目は差があります: "
-                                        + "、".join(f"{_short(c.name)} {c.left - c.right:+,}円" for c in off)
-                                        if off else ""))
+    print(f"有形固定資産減価償却率 {ratio['合計']['率']}%。")
     print(f"出力: {out}/assets-{YEAR}.xlsx, assets-opendata-{YEAR}.csv, assets-schedules-{YEAR}.xlsx")
 
 
