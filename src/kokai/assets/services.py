@@ -311,4 +311,31 @@ def ledger_ties(*, lg: LocalGovernment, fiscal_year: int) -> list[Check]:
         book = books.get(line.code, 0)
         out.append(Check("A1", f"固定資産台帳 = 貸借対照表（{line.path}）", per_line[path] == book,
                          "台帳", per_line[path], "貸借対照表", book))
-    return out
+    return out + _year_ties(lg, fiscal_year, chart, funds)
+
+
+def _year_ties(lg, fiscal_year: int, chart, funds: list[int]) -> list[Check]:
+    """A2: the register's depreciation of the year = PL 減価償却費. A3: the year's paid
+    acquisitions recorded from the matching worksheet = CF 公共施設等整備費支出."""
+    from django.db.models import Sum
+
+    from kokai.core.assets import DEPRECIATION_EXPENSE
+
+    from .changes import MATCHING_NOTE
+
+    def moved(path: str) -> int:
+        acc = Account.objects.get(code=chart.resolve(path).code)
+        return LedgerBalance.objects.filter(lg=lg, fiscal_year=fiscal_year, fund_id__in=funds, account=acc,
+                                            opening=False).aggregate(s=Sum("amount"))["s"] or 0
+
+    year = AssetChange.objects.filter(lg=lg, fiscal_year=fiscal_year)
+    depreciation = year.filter(reason="depreciation").aggregate(s=Sum("accumulated"))["s"] or 0
+    acquired = year.filter(note__startswith=MATCHING_NOTE).aggregate(s=Sum("cost"))["s"] or 0
+    expense = moved(DEPRECIATION_EXPENSE)
+    capital = -moved("CF/投資活動収支/投資活動支出/公共施設等整備費支出")
+    return [
+        Check("A2", "台帳の本年度償却額 = 行政コスト計算書の減価償却費", depreciation == expense,
+              "台帳", depreciation, "行政コスト計算書", expense),
+        Check("A3", "台帳の有償取得（マッチング） = 資金収支計算書の公共施設等整備費支出", acquired == capital,
+              "台帳", acquired, "資金収支計算書", capital),
+    ]

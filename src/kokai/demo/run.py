@@ -168,7 +168,7 @@ def run_demo(*, out: Path, scale: int = 1) -> int:
     off = [c for c in ties if not c.ok]
     for c in ties:
         print(f"  {c}")
-    print(f"固定資産台帳と貸借対照表: {len(ties) - len(off)}/{len(ties)} 科目一致。"
+    print(f"固定資産台帳と財務書類（A1〜A3）: {len(ties) - len(off)}/{len(ties)} 件一致。"
           + ("差がある科目: " + "、".join(f"{_short(c.name)} {c.left - c.right:+,}円" for c in off) if off else ""))
     _register_outputs(lg, out)
     print(f"出力: {out}/statements-{YEAR}.json, {out}/statements-{YEAR}.xlsx（{time.perf_counter() - t0:.1f}秒）")
