@@ -33,15 +33,15 @@ only a sheet without problems is applied, all in one transaction, through
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
 from kokai.core.assets import AssetClass, AssetError, AssetKind, account_for, depreciable
+from kokai.core.cells import cell_date, cell_int, cell_text
 from kokai.core.issues import InputRejected, Issue
-from kokai.core.parse import in_year_or_closing_period, parse_amount, parse_date, wareki_year
+from kokai.core.parse import in_year_or_closing_period, wareki_year
 from kokai.ledger.models import LocalGovernment
 
 from . import changes as ch
@@ -211,38 +211,12 @@ def export_change_sheet(*, lg: LocalGovernment, fiscal_year: int, path: Path) ->
 
 # ------------------------------------------------------------------------------ import
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
 def _date(value: object) -> dt.date | None:
-    if value is None or _text(value) == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return parse_date(_text(value))
+    return None if cell_text(value) == "" else cell_date(value)
 
 
 def _int(value: object) -> int | None:
-    if value is None or _text(value) == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"「{value}」は数ではありません")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"「{value}」は整数ではありません")
-        return int(value)
-    return parse_amount(_text(value))
+    return None if cell_text(value) == "" else cell_int(value)
 
 
 @dataclass
@@ -276,7 +250,7 @@ def read_change_sheet(path: Path) -> tuple[list[dict[str, object]], list[Issue]]
         if SHEET not in wb.sheetnames:
             return [], [Issue(f"シート「{SHEET}」がありません。異動データワークシートを出力して使ってください", file=path.name)]
         it = wb[SHEET].iter_rows(values_only=True)
-        names = [_text(h) for h in (next(it, None) or ())]
+        names = [cell_text(h) for h in (next(it, None) or ())]
         missing = [h for h in REQUIRED if h not in names]
         if missing:
             return [], [Issue(f"列「{h}」がありません（1行目が見出しです）", file=path.name, sheet=SHEET, row=1, column=h)
@@ -284,7 +258,7 @@ def read_change_sheet(path: Path) -> tuple[list[dict[str, object]], list[Issue]]
         index = {h: names.index(h) for h in HEADERS if h in names}
         rows = []
         for r, values in enumerate(it, start=2):
-            if values is None or all(_text(v) == "" for v in values):
+            if values is None or all(cell_text(v) == "" for v in values):
                 continue
             row: dict[str, object] = {h: values[i] if i < len(values) else None for h, i in index.items()}
             row["_row"] = r
@@ -311,7 +285,7 @@ def validate_rows(rows: list[dict[str, object]], *, lg: LocalGovernment, fiscal_
         def bad(message: str, column: str, r=r) -> None:
             issues.append(Issue(message, file=file, sheet=SHEET, row=r, column=column))
 
-        cells = {h: _text(raw.get(h)) for h in HEADERS}
+        cells = {h: cell_text(raw.get(h)) for h in HEADERS}
         reason = REASONS.get(cells["異動事由"])
         if reason is None:
             bad(f"異動事由「{cells['異動事由']}」は使えません。{'・'.join(REASONS)} のどれかを選んでください", "異動事由")

@@ -23,7 +23,7 @@ from django.db import transaction
 from kokai.core.chart import Chart, ChartError
 from kokai.core.issues import InputRejected, Issue
 from kokai.core.journal import Kind, digest
-from kokai.core.journal_frame import ENTRY_SCHEMA, LINE_SCHEMA, JournalFrame, frame_from_entries
+from kokai.core.journal_frame import ENTRY_SCHEMA, LINE_SCHEMA, JournalFrame
 from kokai.core.matching import apply_decisions
 from kokai.ledger.masters import chart_for
 from kokai.ledger.models import ImportBatch, JournalEntry, LocalGovernment, Reversal
@@ -226,5 +226,3 @@ def _post_reversals(lg, pks: list[int], chart: Chart, batch_id: int) -> None:
     ids = dict(JournalEntry.objects.filter(lg=lg, batch_id=batch_id, kind=Kind.REVERSAL).values_list("voucher_no", "id"))
     Reversal.objects.bulk_create([Reversal(original_id=pk, reversing_id=ids[f"取消-{old[pk].voucher_no}"]) for pk in pks])
 
-
-__all__ = ["ConversionResult", "convert_year", "frame_from_entries", "to_journals"]

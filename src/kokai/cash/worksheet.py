@@ -478,12 +478,6 @@ def read_sheets(path: Path) -> tuple[list[dict[str, object]], list[dict[str, obj
         wb.close()
 
 
-def read_sheet(path: Path) -> tuple[list[dict[str, object]], list[Issue]]:
-    """The rows of 「マッチング」 (see :func:`read_sheets`)."""
-    rows, _account_rows, issues = read_sheets(path)
-    return rows, issues
-
-
 def import_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int:
     """Store the decisions of a filled-in worksheet (all or nothing); return how many parts were stored.
 

@@ -43,9 +43,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .cells import cell_date, cell_int, cell_text
 from .chart import Chart, ChartError, Line
 from .issues import InputRejected, Issue
-from .parse import parse_amount, parse_date
 
 KINDS: dict[str, str] = {
     "asset_new": "資産計上（新規資産）",
@@ -243,36 +243,6 @@ class _Payment:
     amount: int
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _int(value: object, what: str) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{what}「{value}」を数値として読めません")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"{what}「{value:g}」に端数があります。整数で入力してください")
-        return int(value)
-    return parse_amount(str(value))
-
-
-def _date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return parse_date(str(value))
-
-
 def payment_lookup(records: pl.DataFrame) -> tuple[dict[tuple[str, str, int], _Payment], dict[str, str]]:
     """Payments needing a decision by (fund code, 伝票番号, 行番号), and fund name/code → code.
 
@@ -293,10 +263,10 @@ def payment_lookup(records: pl.DataFrame) -> tuple[dict[tuple[str, str, int], _P
 
 def row_key(row: Mapping[str, object], funds: Mapping[str, str]) -> tuple[str, str, int] | None:
     """(fund code, 伝票番号, 行番号) a sheet row points at; None if it cannot be read."""
-    fund = funds.get(_text(row.get("会計区分")))
-    voucher = _text(row.get("伝票番号"))
+    fund = funds.get(cell_text(row.get("会計区分")))
+    voucher = cell_text(row.get("伝票番号"))
     try:
-        line = _int(row.get("行番号"), "行番号")
+        line = cell_int(row.get("行番号"), "行番号")
     except ValueError:
         return None
     return (fund, voucher, line) if fund and voucher else None
@@ -320,9 +290,9 @@ def validate_rows(
     groups: dict[tuple[str, str, int], list[Mapping[str, object]]] = {}
     for row in rows:
         r = row.get(ROW)
-        if all(_text(v) == "" for k, v in row.items() if k != ROW):
+        if all(cell_text(v) == "" for k, v in row.items() if k != ROW):
             continue
-        fund_text, voucher = _text(row.get("会計区分")), _text(row.get("伝票番号"))
+        fund_text, voucher = cell_text(row.get("会計区分")), cell_text(row.get("伝票番号"))
         if fund_text and fund_text not in funds:
             bad(f"会計区分「{fund_text}」の支出で判断が必要なものはありません", r, "会計区分")
             continue
@@ -330,7 +300,7 @@ def validate_rows(
             bad("伝票番号が空欄です", r, "伝票番号")
             continue
         try:
-            _int(row.get("行番号"), "行番号")
+            cell_int(row.get("行番号"), "行番号")
         except ValueError as e:
             bad(str(e).replace("金額", "行番号"), r, "行番号")
             continue
@@ -348,12 +318,12 @@ def validate_rows(
     assets: dict[str, tuple[int | None, str, int | None]] = {}  # 資産番号 → (row, account, life)
     for key, group in groups.items():
         pay = payments[key]
-        decided = [g for g in group if _text(g.get("判断"))]
+        decided = [g for g in group if cell_text(g.get("判断"))]
         if not decided:
             continue  # no decision yet
         if len(decided) < len(group):
             for g in group:
-                if not _text(g.get("判断")):
+                if not cell_text(g.get("判断")):
                     bad("同じ支出の他の行には判断がありますが、この行の判断が空欄です。判断を選ぶか、行を削除してください",
                         g.get(ROW), "判断")
             continue
@@ -397,13 +367,13 @@ def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dic
         n_issues.append(1)
         bad(message, r, column)
 
-    label = _text(g.get("判断"))
+    label = cell_text(g.get("判断"))
     kind = kind_of(label)
     if kind is None:
         err(f"判断「{label}」は選べません。{'・'.join(KINDS.values())} のどれかを選んでください", "判断")
         return None
     amount_cell = g.get("金額")
-    if _text(amount_cell) == "":
+    if cell_text(amount_cell) == "":
         if single:
             amount = pay.amount
         else:
@@ -411,15 +381,15 @@ def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dic
             amount = 0
     else:
         try:
-            amount = _int(amount_cell, "金額")
+            amount = cell_int(amount_cell, "金額")
         except ValueError as e:
             err(str(e), "金額")
             amount = 0
-    fields = {f: _text(g.get(HEADER_OF[f])) for f in MAX_LENGTHS}
+    fields = {f: cell_text(g.get(HEADER_OF[f])) for f in MAX_LENGTHS}
     for f, limit in MAX_LENGTHS.items():
         if len(fields[f]) > limit:
             err(f"{HEADER_OF[f]}が長すぎます（{limit}文字まで）", HEADER_OF[f])
-    account_text = _text(g.get("勘定科目"))
+    account_text = cell_text(g.get("勘定科目"))
     account = ""
     line: Line | None = None
     if kind in CAPITAL_KINDS and account_text:
@@ -453,9 +423,9 @@ def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dic
         err(f"判断「{KINDS[kind]}」では勘定科目は使いません（計上先は判断で決まります）。空欄にしてください", "勘定科目")
     life: int | None = None
     life_cell = g.get("耐用年数")
-    if _text(life_cell):
+    if cell_text(life_cell):
         try:
-            life = _int(life_cell, "耐用年数")
+            life = cell_int(life_cell, "耐用年数")
             if not 1 <= life <= 100:
                 raise ValueError(f"耐用年数「{life}」は1〜100年で入力してください")
         except ValueError as e:
@@ -465,9 +435,9 @@ def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dic
         err(f"耐用年数が必要です（{short_label(line.qualified_path)}）。土地・建設仮勘定・美術品のほかは入力してください",
             "耐用年数")
     in_service: dt.date | None = None
-    if _text(g.get("供用開始日")):
+    if cell_text(g.get("供用開始日")):
         try:
-            in_service = _date(g.get("供用開始日"))
+            in_service = cell_date(g.get("供用開始日"))
         except ValueError as e:
             err(str(e), "供用開始日")
     elif kind in ASSET_KINDS:
@@ -512,11 +482,11 @@ def record_lookup(records: pl.DataFrame) -> tuple[dict[tuple[str, str, str, int]
 
 def account_row_key(row: Mapping[str, object], funds: Mapping[str, str]) -> tuple[str, str, str, int] | None:
     """(fund code, direction, 伝票番号, 行番号) a 科目の判断 row points at; None if it cannot be read."""
-    fund = funds.get(_text(row.get("会計区分")))
-    direction = _DIRECTION_OF.get(_text(row.get("歳入歳出")))
-    voucher = _text(row.get("伝票番号"))
+    fund = funds.get(cell_text(row.get("会計区分")))
+    direction = _DIRECTION_OF.get(cell_text(row.get("歳入歳出")))
+    voucher = cell_text(row.get("伝票番号"))
     try:
-        line = _int(row.get("行番号"), "行番号")
+        line = cell_int(row.get("行番号"), "行番号")
     except ValueError:
         return None
     return (fund, direction, voucher, line) if fund and direction and voucher else None
@@ -538,29 +508,29 @@ def validate_account_rows(
     groups: dict[tuple[str, str, str, int], list[Mapping[str, object]]] = {}
     for row in rows:
         r = row.get(ROW)
-        if all(_text(v) == "" for k, v in row.items() if k != ROW):
+        if all(cell_text(v) == "" for k, v in row.items() if k != ROW):
             continue
-        fund_text, voucher = _text(row.get("会計区分")), _text(row.get("伝票番号"))
+        fund_text, voucher = cell_text(row.get("会計区分")), cell_text(row.get("伝票番号"))
         if not fund_text:
             bad("会計区分が空欄です", r, "会計区分")
             continue
         if fund_text not in funds:
             bad(f"会計区分「{fund_text}」の記録で科目の判断が必要なものはありません", r, "会計区分")
             continue
-        if _text(row.get("歳入歳出")) not in _DIRECTION_OF:
-            bad(f"歳入歳出「{_text(row.get('歳入歳出'))}」は 歳入 か 歳出 で書いてください", r, "歳入歳出")
+        if cell_text(row.get("歳入歳出")) not in _DIRECTION_OF:
+            bad(f"歳入歳出「{cell_text(row.get('歳入歳出'))}」は 歳入 か 歳出 で書いてください", r, "歳入歳出")
             continue
         if not voucher:
             bad("伝票番号が空欄です", r, "伝票番号")
             continue
         try:
-            _int(row.get("行番号"), "行番号")
+            cell_int(row.get("行番号"), "行番号")
         except ValueError as e:
             bad(str(e), r, "行番号")
             continue
         key = account_row_key(row, funds)
         if key is None or key not in lookup:
-            bad(f"伝票番号「{voucher}」行番号 {_text(row.get('行番号'))} に該当する記録がありません"
+            bad(f"伝票番号「{voucher}」行番号 {cell_text(row.get('行番号'))} に該当する記録がありません"
                 "（科目の判断が必要な記録ではないか、データにありません）", r, "伝票番号")
             continue
         groups.setdefault(key, []).append(row)
@@ -568,12 +538,12 @@ def validate_account_rows(
     out: list[dict[str, object]] = []
     for key, group in groups.items():
         amount, rule_id = lookup[key]
-        decided = [g for g in group if _text(g.get("勘定科目"))]
+        decided = [g for g in group if cell_text(g.get("勘定科目"))]
         if not decided:
             continue
         if len(decided) < len(group):
             for g in group:
-                if not _text(g.get("勘定科目")):
+                if not cell_text(g.get("勘定科目")):
                     bad("同じ記録の他の行には勘定科目がありますが、この行が空欄です。勘定科目を選ぶか、行を削除してください",
                         g.get(ROW), "勘定科目")
             continue
@@ -583,23 +553,23 @@ def validate_account_rows(
             r = g.get(ROW)
             n = len(issues)
             try:
-                account = resolve_candidate(_text(g.get("勘定科目")), cands)
+                account = resolve_candidate(cell_text(g.get("勘定科目")), cands)
             except ValueError as e:
                 bad(str(e), r, "勘定科目")
                 account = ""
             cell = g.get("金額")
             part_amount = 0
-            if _text(cell) == "":
+            if cell_text(cell) == "":
                 if len(group) == 1:
                     part_amount = amount
                 else:
                     bad("記録を分けたときは、各行に金額を入れてください", r, "金額")
             else:
                 try:
-                    part_amount = _int(cell, "金額")
+                    part_amount = cell_int(cell, "金額")
                 except ValueError as e:
                     bad(str(e), r, "金額")
-            note = _text(g.get("備考"))
+            note = cell_text(g.get("備考"))
             if len(note) > MAX_LENGTHS["note"]:
                 bad(f"備考が長すぎます（{MAX_LENGTHS['note']}文字まで）", r, "備考")
             if len(issues) > n:

@@ -12,7 +12,6 @@ from .masters import chart_for
 from .models import (
     Account,
     Fund,
-    JournalEntry,
     JournalLine,
     LedgerBalance,
     LocalGovernment,
@@ -110,7 +109,3 @@ def statements_for(
     totals = ledger_totals(lg=lg, fiscal_year=fiscal_year, scope=scope)
     st = build(chart_for(lg), totals, lg_code=lg.lg_code, scope=scope)
     return st, run_checks(st)
-
-
-def has_entries(lg: LocalGovernment, fiscal_year: int) -> bool:
-    return JournalEntry.objects.filter(lg=lg, fiscal_year=fiscal_year).exists()
