@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kokai.ledger",
     "kokai.cash",
     "kokai.assets",
+    "kokai.closing",
     "kokai.web",
 ]
 MIDDLEWARE = [

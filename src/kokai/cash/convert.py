@@ -22,12 +22,13 @@ from django.db import transaction
 
 from kokai.core.chart import Chart, ChartError
 from kokai.core.issues import InputRejected, Issue
-from kokai.core.journal import Kind, digest
+from kokai.core.journal import Kind
 from kokai.core.journal_frame import ENTRY_SCHEMA, LINE_SCHEMA, JournalFrame
 from kokai.core.matching import apply_decisions
 from kokai.ledger.masters import chart_for
-from kokai.ledger.models import ImportBatch, JournalEntry, LocalGovernment, Reversal
-from kokai.ledger.posting import post_entries, post_frame, posted_entries
+from kokai.ledger.models import ImportBatch, JournalEntry, LocalGovernment
+from kokai.ledger.posting import post_frame
+from kokai.ledger.reruns import against_earlier_runs, post_reversals
 
 from .services import records_frame, rules_for
 from .worksheet import decisions_frame
@@ -148,81 +149,14 @@ def convert_year(
     ruled = apply_decisions(ruled, decisions_frame(lg=lg, fiscal_year=fiscal_year), table)  # the worksheet's
     frame, no_journal, pending = to_journals(records, ruled, chart)
     with transaction.atomic():
-        frame, unchanged, reversals = _against_earlier_runs(lg, fiscal_year, frame, chart)
+        frame, unchanged, reversals = against_earlier_runs(lg=lg, fiscal_year=fiscal_year, frame=frame, batch_kind="conversion")
         key = f"{fiscal_year}:{len(frame)}:{unchanged}:{JournalEntry.objects.filter(lg=lg).count()}"
         batch = ImportBatch.objects.create(
             lg=lg, kind="conversion", file_name=f"{fiscal_year}年度 期末一括仕訳",
             sha256=hashlib.sha256(key.encode()).hexdigest(),
         )
         if reversals:
-            _post_reversals(lg, reversals, chart, batch.id)
+            post_reversals(lg=lg, pks=reversals, chart=chart, batch_id=batch.id, reason="再変換による取消")
         posted = post_frame(lg=lg, frame=frame, chart=chart, batch_id=batch.id)[0] if len(frame) else 0
         ImportBatch.objects.filter(pk=batch.pk).update(entries=posted)
     return ConversionResult(records.height, no_journal, pending, posted, unchanged, len(reversals))
-
-
-def _base(voucher: str) -> str:
-    return voucher.split("#", 1)[0]
-
-
-def _against_earlier_runs(lg, fiscal_year: int, frame: JournalFrame, chart: Chart):
-    """Drop entries an earlier run posted identically; renumber changed ones and list the
-    earlier entries to reverse (changed or gone)."""
-    earlier = {
-        _base(no): (pk, no)
-        for pk, no in JournalEntry.objects.filter(
-            lg=lg, fiscal_year=fiscal_year, batch__kind="conversion", reversal__isnull=True
-        ).exclude(kind=Kind.REVERSAL).values_list("id", "voucher_no")
-    }
-    if not earlier:
-        return frame, 0, []
-    new = _frame_entries(frame)
-    old = posted_entries([pk for pk, _no in earlier.values()])
-    unchanged, renumber, reverse = set(), {}, []
-    for idx, entry in new.items():
-        if entry.voucher_no not in earlier:
-            continue
-        pk, old_no = earlier[entry.voucher_no]
-        if digest(entry) == digest(old[pk]):
-            unchanged.add(idx)
-        else:
-            reverse.append(pk)
-            n = int(old_no.split("#", 1)[1]) + 1 if "#" in old_no else 2
-            renumber[idx] = f"{entry.voucher_no}#{n}"
-    kept_vouchers = {e.voucher_no for e in new.values()}
-    reverse += [pk for base, (pk, _no) in earlier.items() if base not in kept_vouchers]
-    entries = frame.entries.filter(~pl.col("idx").is_in(list(unchanged))).with_columns(
-        pl.col("idx").replace_strict(renumber, default=None, return_dtype=pl.String)
-        .fill_null(pl.col("voucher_no")).alias("voucher_no")
-    )
-    lines = frame.lines.filter(~pl.col("idx").is_in(list(unchanged)))
-    return JournalFrame(entries, lines), len(unchanged), reverse
-
-
-def _frame_entries(frame: JournalFrame):
-    from kokai.core.journal import Entry, Posting
-
-    postings: dict[int, list] = {}
-    for idx, acc, amt in frame.lines.iter_rows():
-        postings.setdefault(idx, []).append(Posting(acc, amt))
-    return {
-        idx: Entry(fy, d, fund, Kind(kind), no, tuple(postings.get(idx, ())), dept, desc)
-        for idx, fy, d, fund, dept, kind, no, desc in frame.entries.select(
-            "idx", "fiscal_year", "date", "fund", "dept", "kind", "voucher_no", "description"
-        ).iter_rows()
-    }
-
-
-def _post_reversals(lg, pks: list[int], chart: Chart, batch_id: int) -> None:
-    import datetime as dt
-
-    old = posted_entries(pks)
-    reversals = [
-        old[pk].reversed(voucher_no=f"取消-{old[pk].voucher_no}", date=min(old[pk].date, dt.date(old[pk].fiscal_year + 1, 5, 31)),
-                         description=f"再変換による取消: {old[pk].description}")
-        for pk in pks
-    ]
-    post_entries(lg=lg, entries=reversals, chart=chart, batch_id=batch_id)
-    ids = dict(JournalEntry.objects.filter(lg=lg, batch_id=batch_id, kind=Kind.REVERSAL).values_list("voucher_no", "id"))
-    Reversal.objects.bulk_create([Reversal(original_id=pk, reversing_id=ids[f"取消-{old[pk].voucher_no}"]) for pk in pks])
-

@@ -190,3 +190,41 @@ class NetAssetMove(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lg", "fiscal_year", "fund", "category"], name="nwmove_uniq")
         ]
+
+
+class Setting(models.Model):
+    """A 団体's choice (物品の計上基準額, 賞与等引当金の計上方法 …) by namespaced key.
+
+    The catalogue of keys with their defaults and labels is code (kokai.ledger.settings);
+    a key without a row here has its documented default."""
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    key = models.CharField("設定項目", max_length=60)
+    value = models.CharField("値", max_length=200)
+    changed_at = models.DateTimeField("変更日時", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "団体の設定"
+        constraints = [models.UniqueConstraint(fields=["lg", "key"], name="setting_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+
+class YearLock(models.Model):
+    """決算の確定: once a year is closed, only its own closing run may post into it (a
+    database trigger refuses every other entry); later corrections are entries of the
+    next year. ``statements`` keeps the statements as published (JSON), for the prior-year
+    tie (C14) of the next year."""
+
+    lg = models.ForeignKey(LocalGovernment, models.PROTECT, db_index=False, verbose_name="団体")
+    fiscal_year = models.PositiveSmallIntegerField("会計年度")
+    locked_at = models.DateTimeField("確定日時", auto_now=True)
+    statements = models.JSONField("確定時の財務書類", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "決算の確定"
+        constraints = [models.UniqueConstraint(fields=["lg", "fiscal_year"], name="yearlock_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度（確定）"

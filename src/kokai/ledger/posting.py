@@ -32,6 +32,7 @@ from .models import (
     LocalGovernment,
     NetAssetMove,
     Reversal,
+    YearLock,
 )
 
 ENTRY_COLUMNS = ("id", "lg_id", "fiscal_year", "date", "fund_id", "dept", "kind", "voucher_no", "description", "batch_id")
@@ -62,6 +63,7 @@ def post_frame(
     funds = dict(Fund.objects.filter(lg=lg).values_list("code", "id"))
     accounts = dict(Account.objects.values_list("code", "id"))
     _refuse_too_long(frame, file)
+    _refuse_locked_years(lg, frame, batch_id, file)
     with connection.cursor() as cur:
         first_id = _lock_and_next_id(cur)
         frame, skipped = _drop_already_posted(lg, frame, funds, file)
@@ -90,6 +92,17 @@ def post_frame(
         _advance_sequence(cur, first_id + len(frame) - 1)
     _add_to_totals(lg, frame, chart, funds, accounts)
     return len(frame), skipped, lines.height
+
+
+def _refuse_locked_years(lg, frame: JournalFrame, batch_id: int, file: str) -> None:
+    """A closed year (YearLock) takes only its closing run's entries; the database refuses
+    the rest too (migration 0004), this says so in words first."""
+    years = set(frame.entries["fiscal_year"].unique().to_list())
+    locked = sorted(YearLock.objects.filter(lg=lg, fiscal_year__in=years).values_list("fiscal_year", flat=True))
+    if locked and ImportBatch.objects.filter(pk=batch_id).values_list("kind", flat=True).first() != "close":
+        raise InputRejected([Issue(
+            f"{'、'.join(f'{y}年度' for y in locked)}は決算が確定しているため仕訳を追加できません。"
+            "訂正は翌年度の仕訳として計上してください", file=file)])
 
 
 def _drop_already_posted(lg, frame: JournalFrame, funds: dict, file: str) -> tuple[JournalFrame, int]:
