@@ -113,13 +113,15 @@ def read_template(path: Path) -> tuple[dict[str, dict[str, list[dict]]], list[Is
                 if s.name not in wb.sheetnames:
                     continue
                 it = wb[s.name].iter_rows(values_only=True)
-                names = [cell_text(h).removesuffix("（必須）") for h in (next(it, None) or ())]
-                missing = [c.header for c in s.columns if c.required and c.header not in names]
+                # compared as NFKC text, as cell_text gives them (（必須） → (必須))
+                names = [cell_text(h).removesuffix("(必須)") for h in (next(it, None) or ())]
+                wanted = {c.header: cell_text(c.header) for c in s.columns}
+                missing = [c.header for c in s.columns if c.required and wanted[c.header] not in names]
                 if missing:
                     issues += [Issue(f"列「{h}」がありません（1行目が見出しです）", file=path.name, sheet=s.name, row=1,
                                      column=h) for h in missing]
                     continue
-                index = {c.header: names.index(c.header) for c in s.columns if c.header in names}
+                index = {c.header: names.index(wanted[c.header]) for c in s.columns if wanted[c.header] in names}
                 raw = []
                 for r, values in enumerate(it, start=2):
                     if values is None or all(cell_text(v) == "" for v in values):
