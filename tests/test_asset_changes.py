@@ -18,7 +18,9 @@ from kokai.assets.changes import (
     correct,
     give_away,
     receive_free,
+    reclassify,
     retire,
+    revalue,
     sell,
 )
 from kokai.assets.models import Asset, AssetChange
@@ -345,3 +347,322 @@ def test_the_change_sheet_refuses_what_is_not_an_xlsx(town, tmp_path):
     path = write(tmp_path, "changes.xlsx", "資産番号,金額\n")
     with pytest.raises(InputRejected, match="Excel"):
         import_change_sheet(lg=town, fiscal_year=2024, path=path)
+
+
+# ------------------------------------------------------------------ 科目振替 and 評価替
+
+INFRA_BUILDING = "BS/固定資産/有形固定資産/インフラ資産/建物"
+INFRA_BUILDING_ACC = "BS/固定資産/有形固定資産/インフラ資産/建物減価償却累計額"
+INFRA_LAND = "BS/固定資産/有形固定資産/インフラ資産/土地"
+MOVABLES = "BS/固定資産/有形固定資産/物品"
+MOVABLES_ACC = "BS/固定資産/有形固定資産/物品減価償却累計額"
+OTHER = "BS/固定資産/有形固定資産/事業用資産/その他"
+OTHER_ACC = "BS/固定資産/有形固定資産/事業用資産/その他減価償却累計額"
+REVALUATION = "NW/資産評価差額"
+FIXED = "固定資産等形成分"
+
+
+def register_ties(lg, year: int) -> dict[str, int]:
+    """The register per BS line, each change on the account it was booked to
+    (reports.register_lines), equals the balance sheet line by line, for any year."""
+    from kokai.assets.reports import register_lines
+
+    st, _checks = statements_for(lg=lg, fiscal_year=year)
+    lines = register_lines(lg=lg, fiscal_year=year)
+    assert {p: (v, st.amount(p)) for p, v in lines.items() if v != st.amount(p)} == {}
+    return lines
+
+
+def schedule_row(lg, year: int, group: str, name: str) -> tuple[int, ...]:
+    from kokai.assets.reports import tangible_schedule
+
+    row = next(r for r in tangible_schedule(lg=lg, fiscal_year=year) if (r["区分"], r["科目"]) == (group, name))
+    return tuple(row[c] for c in "ABCDEFG")
+
+
+def test_a_building_reclassified_from_business_to_infrastructure(town):
+    """科目振替 of 庁舎 A001 on 2024-10-01: 事業用資産/建物 → インフラ資産/建物, cost 470,000,000,
+    累計額 200,000,000. One entry:
+        Dr インフラ資産/建物 470,000,000            / Cr 事業用資産/建物 470,000,000
+        Dr 事業用資産/建物減価償却累計額 200,000,000 / Cr インフラ資産/建物減価償却累計額 200,000,000
+    No NW movement: the entry nets to 0 on 有形固定資産. The year's depreciation, run after,
+    goes to the new line: 470,000,000 × 0.022 = 10,340,000 (the run still totals 21,339,999).
+    附属明細書 FY2024: 事業用/建物 A 470,000,000, C 470,000,000, D 0; インフラ/建物 B 470,000,000,
+    D 470,000,000, E 200,000,000 + 10,340,000 = 210,340,000, F 10,340,000, G 259,660,000."""
+    out, into = reclassify(lg=town, asset_no="A001", date=dt.date(2024, 10, 1), to_class="インフラ資産")
+    assert (out.reason, out.cost, out.accumulated) == ("reclass", -470_000_000, -200_000_000)
+    assert (into.cost, into.accumulated, into.entry_id) == (470_000_000, 200_000_000, out.entry_id)
+    lines = dict(out.entry.lines.values_list("account__path", "amount"))
+    assert lines == {"固定資産/有形固定資産/インフラ資産/建物": 470_000_000,
+                     "固定資産/有形固定資産/事業用資産/建物": -470_000_000,
+                     "固定資産/有形固定資産/事業用資産/建物減価償却累計額": 200_000_000,
+                     "固定資産/有形固定資産/インフラ資産/建物減価償却累計額": -200_000_000}
+    a001 = Asset.objects.get(asset_no="A001")
+    assert (a001.asset_class, a001.kind, a001.account, a001.useful_life) == ("infrastructure", "建物", INFRA_BUILDING, 47)
+    assert depreciate(lg=town, fiscal_year=2024).total == 21_339_999
+    assert AssetChange.objects.get(asset=a001, reason="depreciation").accumulated == 10_340_000
+    st = all_ok(town, 2024)
+    register_ties(town, 2024)
+    assert (st.amount(BUILDING), st.amount(BUILDING_ACC)) == (0, 0)
+    assert (st.amount(INFRA_BUILDING), st.amount(INFRA_BUILDING_ACC)) == (470_000_000, -210_340_000)
+    assert st.amount("NW/固定資産等の変動（内部変動）/有形固定資産等の増加", FIXED) == 0
+    assert schedule_row(town, 2024, "事業用資産", "建物") == (470_000_000, 0, 470_000_000, 0, 0, 0, 0)
+    assert schedule_row(town, 2024, "インフラ資産", "建物") == (
+        0, 470_000_000, 0, 470_000_000, 210_340_000, 10_340_000, 259_660_000)
+
+    from kokai.assets.reports import asset_history
+
+    h = asset_history(lg=town, asset_no="A001")
+    assert [(x["事由"], x["勘定科目"], x["取得価額"]) for x in h] == [
+        ("開始残高", BUILDING, 470_000_000), ("科目振替", BUILDING, 0), ("科目振替", INFRA_BUILDING, 470_000_000),
+        ("減価償却", INFRA_BUILDING, 470_000_000)]
+    assert h[-1]["伝票番号"] == f"減価償却-2024-{chart_for(town).resolve(INFRA_BUILDING).code}"
+    assert JournalEntry.objects.filter(lg=town, voucher_no=h[-1]["伝票番号"]).exists()
+
+    depreciate(lg=town, fiscal_year=2025)  # FY2025: 10,340,000 more on インフラ → 220,680,000
+    st = all_ok(town, 2025)
+    assert st.amount(INFRA_BUILDING_ACC) == -220_680_000
+    assert schedule_row(town, 2025, "インフラ資産", "建物")[:5] == (470_000_000, 0, 0, 470_000_000, 220_680_000)
+    assert schedule_row(town, 2025, "事業用資産", "建物") == (0,) * 7
+
+
+def test_a_reclassification_keeps_the_earlier_years_on_the_old_line(town):
+    """物品 P001 (消防ポンプ車) received 2024-06-01 at 6,000,000, life 6 (0.167): first charge
+    FY2025 = 6,000,000 × 0.167 = 1,002,000 on 物品減価償却累計額. On 2026-07-01 it becomes
+    事業用資産/その他: Dr その他 6,000,000 / Cr 物品 6,000,000; Dr 物品減価償却累計額 1,002,000 /
+    Cr その他減価償却累計額 1,002,000; FY2026 charges 1,002,000 more on その他 (2,004,000).
+    The register read for FY2025 still shows P001 on 物品, as the FY2025 balance sheet does."""
+    receive_free(lg=town, date=dt.date(2024, 6, 1), value=6_000_000, asset_no="P001", name="消防ポンプ車",
+                 asset_class="物品", kind="その他", useful_life=6)
+    for year in (2024, 2025):
+        depreciate(lg=town, fiscal_year=year)
+    reclassify(lg=town, asset_no="P001", date=dt.date(2026, 7, 1), to_class="事業用資産")
+    depreciate(lg=town, fiscal_year=2026)
+    lines = register_ties(town, 2025)
+    assert (lines[MOVABLES], lines[MOVABLES_ACC], lines.get(OTHER, 0)) == (6_000_000, -1_002_000, 0)
+    lines = register_ties(town, 2026)
+    assert (lines[MOVABLES], lines[MOVABLES_ACC]) == (0, 0)
+    assert (lines[OTHER], lines[OTHER_ACC]) == (6_000_000, -2_004_000)
+    all_ok(town, 2026)
+    assert schedule_row(town, 2025, "物品", "物品")[3:6] == (6_000_000, 1_002_000, 1_002_000)
+    assert schedule_row(town, 2026, "物品", "物品") == (6_000_000, 0, 6_000_000, 0, 0, 0, 0)
+    assert schedule_row(town, 2026, "事業用資産", "その他") == (
+        0, 6_000_000, 0, 6_000_000, 2_004_000, 1_002_000, 3_996_000)
+
+    from kokai.assets.reports import open_data_rows
+
+    def cls(year):
+        return next(r[2] for r in open_data_rows(lg=town, fiscal_year=year) if r[0] == "P001")
+
+    assert (cls(2025), cls(2026)) == ("物品", "事業用資産")
+
+
+def test_a_reclassification_is_cancelled_by_a_correction(town):
+    """A001 reclassified to インフラ on 2024-10-01 by mistake, corrected 2024-10-05: the
+    reversal (Dr 事業用建物 470,000,000 / Cr インフラ建物 …; Dr インフラ累計額 200,000,000 / Cr
+    事業用累計額 …) and two negations, the インフラ one first. A001 is 事業用資産/建物 again and
+    FY2024's 10,340,000 goes to 事業用資産/建物減価償却累計額 (210,340,000)."""
+    out, into = reclassify(lg=town, asset_no="A001", date=dt.date(2024, 10, 1), to_class="インフラ資産")
+    undo_in, undo_out = correct(lg=town, change_id=into.pk, date=dt.date(2024, 10, 5))
+    assert (undo_in.cost, undo_out.cost) == (-470_000_000, 470_000_000)
+    assert undo_in.entry.voucher_no == f"取消-異動-{out.pk}"
+    a001 = Asset.objects.get(asset_no="A001")
+    assert (a001.asset_class, a001.account) == ("business", BUILDING)
+    depreciate(lg=town, fiscal_year=2024)
+    st = all_ok(town, 2024)
+    register_ties(town, 2024)
+    assert (st.amount(BUILDING), st.amount(BUILDING_ACC), st.amount(INFRA_BUILDING)) == (
+        470_000_000, -210_340_000, 0)
+    with pytest.raises(AssetError, match="既に訂正"):
+        correct(lg=town, change_id=out.pk, date=dt.date(2024, 10, 6))
+
+    # reclassified again after the year's depreciation; FY2025's charge then follows it, so
+    # the 振替 cannot be cancelled any more (a 振替 back is the way)
+    _out2, into2 = reclassify(lg=town, asset_no="A001", date=dt.date(2025, 4, 15), fiscal_year=2024,
+                              to_class="インフラ資産")
+    depreciate(lg=town, fiscal_year=2025)
+    with pytest.raises(AssetError, match="後に異動"):
+        correct(lg=town, change_id=into2.pk, date=dt.date(2025, 4, 20))
+    reclassify(lg=town, asset_no="A001", date=dt.date(2025, 6, 1), to_class="事業用資産")
+    all_ok(town, 2025)
+    register_ties(town, 2024)
+
+
+def test_a_change_before_a_reclassification_is_corrected_only_after_it(town):
+    """A002 庁舎敷地 (土地 50,000,000) revalued to 45,000,000 (Dr 資産評価差額 5,000,000 / Cr 土地
+    5,000,000), then reclassified to インフラ資産/土地: the revaluation was booked on 事業用資産/土地,
+    so its correction is refused until the 振替 is cancelled."""
+    change = revalue(lg=town, asset_no="A002", date=dt.date(2024, 8, 1), value=45_000_000, reason="地価の再評価")
+    _out, into = reclassify(lg=town, asset_no="A002", date=dt.date(2024, 9, 1), to_class="インフラ資産")
+    with pytest.raises(AssetError, match="科目振替の前の勘定科目"):
+        correct(lg=town, change_id=change.pk, date=dt.date(2024, 9, 2))
+    correct(lg=town, change_id=into.pk, date=dt.date(2024, 9, 3))
+    correct(lg=town, change_id=change.pk, date=dt.date(2024, 9, 4))
+    st = all_ok(town, 2024)
+    assert (st.amount(LAND), st.amount(INFRA_LAND), st.amount(REVALUATION)) == (50_000_000, 0, 0)
+    assert Asset.objects.get(asset_no="A002").valuation == "cost"
+
+
+def test_bad_reclassifications_are_refused(town):
+    retire(lg=town, asset_no="S001", date=dt.date(2024, 9, 1))
+    with pytest.raises(AssetError, match="除売却・振替済み"):
+        reclassify(lg=town, asset_no="S001", date=dt.date(2024, 10, 1), to_kind="無形その他")
+    with pytest.raises(AssetError, match="既に事業用資産の建物"):
+        reclassify(lg=town, asset_no="A001", date=dt.date(2024, 10, 1), to_class="事業用資産", to_kind="建物")
+    with pytest.raises(AssetError, match="物品に種目「建物」はありません"):
+        reclassify(lg=town, asset_no="A001", date=dt.date(2024, 10, 1), to_class="物品", to_kind="建物")
+    with pytest.raises(AssetError, match="耐用年数が必要"):
+        reclassify(lg=town, asset_no="A002", date=dt.date(2024, 10, 1), to_kind="建物")
+    with pytest.raises(AssetError, match="償却しない種目"):
+        reclassify(lg=town, asset_no="B001", date=dt.date(2024, 10, 1), to_kind="土地")
+    with pytest.raises(AssetError, match="建設仮勘定は使えません"):
+        reclassify(lg=town, asset_no="A001", date=dt.date(2024, 10, 1), to_kind="建設仮勘定")
+    assert not AssetChange.objects.filter(reason="reclass").exists()
+    assert JournalEntry.objects.filter(voucher_no__startswith="異動").count() == 1  # the retirement's
+    # a 工作物 found to be a 建物: B001 100,000,000 less 90,000,000 moves within インフラ資産
+    reclassify(lg=town, asset_no="B001", date=dt.date(2024, 10, 1), to_kind="建物")
+    st = all_ok(town, 2024)
+    assert (st.amount(INFRA_BUILDING), st.amount(INFRA_BUILDING_ACC), st.amount(ROAD)) == (
+        100_000_000, -90_000_000, 0)
+
+
+def test_land_at_a_memo_value_is_revalued_at_its_replacement_cost(town):
+    """道路の底地 L001 received by 無償所管換 at 備忘価額 1 yen (Dr インフラ資産/土地 1 / Cr NW
+    無償所管換等 1); its 再調達原価 is then found to be 8,000,000:
+        Dr インフラ資産/土地 7,999,999 / Cr NW 資産評価差額 7,999,999.
+    NW 資産評価差額: 合計 7,999,999, 固定資産等形成分 7,999,999, 余剰分 0 (the summary carries the
+    entry's fixed-asset movement on that row). BS 固定資産等形成分 331,000,000 + 1 + 7,999,999 =
+    339,000,000 = NW 本年度末残高の固定資産等形成分 (C4), and C9 adds up in every column."""
+    receive_free(lg=town, date=dt.date(2024, 5, 1), value=1, asset_no="L001", name="市道1号線 底地",
+                 asset_class="インフラ資産", kind="土地", reason="transfer_in", valuation="memo")
+    change = revalue(lg=town, asset_no="L001", date=dt.date(2024, 12, 1), value=8_000_000,
+                     reason="再調達原価の算定（近傍の路線価 × 面積）")
+    assert (change.reason, change.cost, change.accumulated) == ("revaluation", 7_999_999, 0)
+    assert "再調達原価" in change.note
+    assert dict(change.entry.lines.values_list("account__path", "amount")) == {
+        "固定資産/有形固定資産/インフラ資産/土地": 7_999_999, "資産評価差額": -7_999_999}
+    assert Asset.objects.get(asset_no="L001").valuation == "replacement"
+    st, checks = statements_for(lg=town, fiscal_year=2024)
+    assert [c.ok for c in checks if c.id in ("C4", "C9")] == [True] * 5
+    assert (st.amount(REVALUATION), st.amount(REVALUATION, FIXED), st.amount(REVALUATION, "余剰分（不足分）")) == (
+        7_999_999, 7_999_999, 0)
+    assert st.amount(INFRA_LAND) == 8_000_000
+    assert st.amount("BS/固定資産等形成分") == 339_000_000
+    assert st.amount("NW/本年度末純資産残高", FIXED) == 339_000_000
+    all_ok(town, 2024)
+
+
+def test_a_write_down_and_its_correction(town):
+    """庁舎 A001 (470,000,000 less 200,000,000, book value 270,000,000) revalued on 2024-12-01 at
+    再調達原価 420,000,000 less 210,000,000 (book value 210,000,000):
+        ΔC = −50,000,000, ΔA = +10,000,000, book value −60,000,000;
+        Dr NW 資産評価差額 60,000,000 / Cr 建物 50,000,000, Cr 建物減価償却累計額 10,000,000.
+    Cancelled by a 訂正 (NW back to 0, 評価方法 back to 取得原価), then booked again; FY2024's
+    charge is on the new cost: 420,000,000 × 0.022 = 9,240,000 (run: 9,240,000 + 9,999,999 +
+    1,000,000 = 20,239,999). BS 固定資産等形成分 331,000,000 − 60,000,000 − 20,239,999 = 250,760,001."""
+    def write_down():
+        return revalue(lg=town, asset_no="A001", date=dt.date(2024, 12, 1), value=420_000_000,
+                       accumulated=210_000_000, reason="耐震診断に基づく再調達原価の見直し")
+
+    first = write_down()
+    assert (first.cost, first.accumulated) == (-50_000_000, 10_000_000)
+    assert dict(first.entry.lines.values_list("account__path", "amount")) == {
+        "固定資産/有形固定資産/事業用資産/建物": -50_000_000,
+        "固定資産/有形固定資産/事業用資産/建物減価償却累計額": -10_000_000, "資産評価差額": 60_000_000}
+    assert Asset.objects.get(asset_no="A001").valuation == "replacement"
+    (neg,) = correct(lg=town, change_id=first.pk, date=dt.date(2024, 12, 10))
+    assert (neg.cost, neg.accumulated) == (50_000_000, -10_000_000)
+    assert Asset.objects.get(asset_no="A001").valuation == "cost"
+    st = all_ok(town, 2024)
+    assert (st.amount(REVALUATION), st.amount(REVALUATION, FIXED), st.amount(BUILDING)) == (0, 0, 470_000_000)
+
+    write_down()
+    assert depreciate(lg=town, fiscal_year=2024).total == 20_239_999
+    st = all_ok(town, 2024)
+    assert (st.amount(BUILDING), st.amount(BUILDING_ACC)) == (420_000_000, -219_240_000)
+    assert (st.amount(REVALUATION), st.amount(REVALUATION, FIXED)) == (-60_000_000, -60_000_000)
+    assert st.amount("BS/固定資産等形成分") == 250_760_001
+
+
+def test_bad_revaluations_are_refused(town):
+    day = dt.date(2024, 12, 1)
+    with pytest.raises(AssetError, match="理由"):
+        revalue(lg=town, asset_no="A001", date=day, value=400_000_000, reason=" ")
+    with pytest.raises(AssetError, match="帳簿価額が負"):  # 累計額 200,000,000 stays above 100,000,000
+        revalue(lg=town, asset_no="A001", date=day, value=100_000_000, reason="再評価")
+    with pytest.raises(AssetError, match="台帳と同じ"):
+        revalue(lg=town, asset_no="A001", date=day, value=470_000_000, reason="再評価")
+    with pytest.raises(AssetError, match="償却しない"):
+        revalue(lg=town, asset_no="A002", date=day, value=50_000_000, accumulated=1, reason="再評価")
+    with pytest.raises(AssetError, match="計上先"):
+        revalue(lg=town, asset_no="A002", date=day, value=1, reason="再評価", nw_account=LOSS)
+    with pytest.raises(AssetError, match="評価方法「時価」"):
+        revalue(lg=town, asset_no="A002", date=day, value=1, reason="再評価", valuation="時価")
+    retire(lg=town, asset_no="B001", date=dt.date(2024, 9, 1))
+    with pytest.raises(AssetError, match="除売却・振替済み"):
+        revalue(lg=town, asset_no="B001", date=day, value=1, reason="再評価")
+    assert not AssetChange.objects.filter(reason="revaluation").exists()
+    # the NW row is a setting: 調査判明-like corrections may go to NW その他
+    other = revalue(lg=town, asset_no="A002", date=day, value=48_000_000, reason="面積の誤りの訂正",
+                    valuation="取得原価", nw_account="NW/その他")
+    assert dict(other.entry.lines.values_list("account__path", "amount"))["その他"] == 2_000_000
+    st = all_ok(town, 2024)
+    assert (st.amount("NW/その他"), st.amount("NW/その他", FIXED)) == (-2_000_000, -2_000_000)
+
+
+def test_the_change_sheet_reclassifies_and_revalues(town, tmp_path):
+    """Three rows: 科目振替 of A001 to インフラ資産 (資産区分 only; 種目 stays 建物), 評価替 of
+    A002 to 45,000,000 (Dr 資産評価差額 5,000,000 / Cr 土地 5,000,000), and a 無償所管換（受入）
+    of a 倉庫 (5,000,000, life 24; the full-width brackets of the list value are read fine)."""
+    from kokai.assets.change_sheet import import_change_sheet
+
+    path = fill(tmp_path, town, [
+        {"異動事由": "科目振替", "資産番号": "A001", "日付": dt.datetime(2024, 10, 1), "資産区分": "インフラ資産"},
+        {"異動事由": "評価替", "資産番号": "A002", "日付": dt.datetime(2024, 10, 1), "金額": 45_000_000,
+         "評価方法": "再調達原価", "摘要": "地価の再評価"},
+        {"異動事由": "無償所管換（受入）", "資産番号": "D001", "日付": dt.datetime(2024, 11, 1), "金額": 5_000_000,
+         "資産名称": "倉庫", "資産区分": "事業用資産", "種目": "建物", "耐用年数": 24},
+    ])
+    assert import_change_sheet(lg=town, fiscal_year=2024, path=path) == 3
+    st = all_ok(town, 2024)
+    assert (st.amount(INFRA_BUILDING), st.amount(INFRA_BUILDING_ACC), st.amount(BUILDING)) == (
+        470_000_000, -200_000_000, 5_000_000)
+    assert (st.amount(LAND), st.amount(REVALUATION), st.amount("NW/無償所管換等")) == (
+        45_000_000, -5_000_000, 5_000_000)
+    change = AssetChange.objects.get(reason="revaluation")
+    assert change.note == "評価替（再調達原価）: 地価の再評価"
+    assert Asset.objects.get(asset_no="A001").kind == "建物"
+
+
+def test_the_change_sheet_refuses_bad_reclassifications_and_revaluations(town, tmp_path):
+    from kokai.assets.change_sheet import import_change_sheet
+    from kokai.core.issues import InputRejected
+
+    day = dt.datetime(2024, 11, 1)
+    path = fill(tmp_path, town, [
+        {"異動事由": "科目振替", "資産番号": "A001", "日付": day},
+        {"異動事由": "科目振替", "資産番号": "A001", "日付": day, "資産区分": "事業用資産", "種目": "建物"},
+        {"異動事由": "科目振替", "資産番号": "A001", "日付": day, "資産区分": "インフラ資産", "金額": 1},
+        {"異動事由": "科目振替", "資産番号": "A002", "日付": day, "種目": "建物"},
+        {"異動事由": "評価替", "資産番号": "A002", "日付": day, "金額": 1},
+        {"異動事由": "評価替", "資産番号": "A001", "日付": day, "金額": 300_000_000, "評価後減価償却累計額": 300_000_001,
+         "摘要": "再評価"},
+        {"異動事由": "評価替", "資産番号": "A001", "日付": day, "金額": 300_000_000, "評価方法": "時価", "摘要": "再評価"},
+        {"異動事由": "評価替", "資産番号": "A002", "日付": day, "摘要": "再評価"},
+        {"異動事由": "科目振替", "資産番号": "B001", "日付": day, "種目": "土地"},
+    ])
+    with pytest.raises(InputRejected) as e:
+        import_change_sheet(lg=town, fiscal_year=2024, path=path)
+    found = {(i.row, i.column): i.message for i in e.value.issues}
+    assert "振替先の資産区分か種目" in found[(2, "種目")]
+    assert "既に事業用資産の建物" in found[(3, "種目")]
+    assert "金額は空欄" in found[(4, "金額")]
+    assert "耐用年数が必要" in found[(5, "耐用年数")]
+    assert "理由" in found[(6, "摘要")]
+    assert "帳簿価額が負" in found[(7, "評価後減価償却累計額")]
+    assert "取得原価・再調達原価・備忘価額" in found[(8, "評価方法")]
+    assert "評価後の取得価額" in found[(9, "金額")]
+    assert "償却しない種目" in found[(10, "種目")]
+    assert len(found) == 9
+    assert not AssetChange.objects.exclude(reason="opening").exists()
+    assert not JournalEntry.objects.filter(voucher_no__startswith="異動").exists()

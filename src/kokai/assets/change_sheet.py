@@ -21,11 +21,19 @@ Columns of 「異動」 and what each 異動事由 needs:
                        資産区分 (default: the same), 耐用年数, 金額 (blank: the whole
                        balance), 振替先資産番号 (default: the same number, next 枝番),
                        資産名称 (default: the same)
+科目振替               an existing 資産番号 + 枝番, 日付, the new 資産区分 and/or 種目
+                       (blank: unchanged), 耐用年数 (blank: unchanged; needed when the
+                       old kind had none, e.g. 土地 → 建物); 金額 is not used (the whole
+                       record moves)
+評価替                 an existing 資産番号 + 枝番, 日付, 金額 (評価後の取得価額),
+                       評価後減価償却累計額 (blank: unchanged), 評価方法 (blank: 再調達原価)
+                       and the reason in 摘要 (required)
 =====================  ==========================================================
 
 An import checks every row first (unknown 資産番号, a disposal of an asset already gone, a
 useful life missing, an in-service date before acquisition, a negative amount, an unknown
-異動事由, a date outside the year) and reports each problem with its sheet, row and column;
+異動事由, a date outside the year, a 振替 to the same or a missing line, a 評価替 without a
+reason or leaving a negative book value) and reports each problem with its sheet, row and column;
 only a sheet without problems is applied, all in one transaction, through
 :mod:`kokai.assets.changes`.
 """
@@ -33,19 +41,27 @@ only a sheet without problems is applied, all in one transaction, through
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
-from kokai.core.assets import AssetClass, AssetError, AssetKind, account_for, depreciable
+from kokai.core.assets import (
+    AssetClass,
+    AssetError,
+    AssetKind,
+    ValuationBasis,
+    account_for,
+    depreciable,
+)
 from kokai.core.cells import cell_date, cell_int, cell_text
 from kokai.core.issues import InputRejected, Issue
 from kokai.core.parse import in_year_or_closing_period, wareki_year
 from kokai.ledger.models import LocalGovernment
 
 from . import changes as ch
-from .models import Asset
+from .models import Asset, AssetChange
 from .services import register_frame
 
 SHEET = "異動"
@@ -58,31 +74,39 @@ NUMBER = '#,##0;"△"#,##0;0'
 REASONS = {
     "寄附受入": "donation_in", "無償所管換（受入）": "transfer_in", "調査判明": "found", "除却": "retirement",
     "売却": "sale", "無償所管換（払出）": "transfer_out", "寄附（払出）": "donation_out",
-    "建設仮勘定から本勘定へ": "cip_transfer",
+    "建設仮勘定から本勘定へ": "cip_transfer", "科目振替": "reclass", "評価替": "revaluation",
 }
+# cells are read NFKC-normalised (full-width brackets become ASCII), so look reasons up that way
+REASON_BY_TEXT = {unicodedata.normalize("NFKC", k): v for k, v in REASONS.items()}
 RECEIPTS = ("donation_in", "transfer_in", "found")
 DISPOSALS = ("retirement", "sale", "transfer_out", "donation_out")
 COLUMNS = (
     ("異動事由", 22), ("資産番号", 14), ("枝番", 6), ("日付", 12), ("金額", 16), ("資産名称", 28), ("資産区分", 14),
     ("種目", 12), ("耐用年数", 8), ("取得年月日", 12), ("供用開始年月日", 12), ("数量", 10), ("単位", 6),
-    ("所在地", 20), ("管理所属", 14), ("振替先資産番号", 14), ("摘要", 30),
+    ("所在地", 20), ("管理所属", 14), ("振替先資産番号", 14), ("評価方法", 12), ("評価後減価償却累計額", 16),
+    ("摘要", 30),
 )
 HEADERS = tuple(h for h, _w in COLUMNS)
 REQUIRED = ("異動事由", "資産番号", "日付", "金額")
 DATE_COLUMNS = ("日付", "取得年月日", "供用開始年月日")
+AMOUNT_COLUMNS = ("金額", "評価後減価償却累計額")
 CLASS_LABELS = {c.value: c.label for c in AssetClass}
 
 HELP = """異動データワークシート（{year}）
 
-固定資産台帳の、お金の動きのない異動（寄附・無償所管換・調査判明・除却・売却・建設仮勘定の完成）を1行に1件ずつ入力します。
+固定資産台帳の、お金の動きのない異動（寄附・無償所管換・調査判明・除却・売却・建設仮勘定の完成・科目振替・評価替）を1行に1件ずつ入力します。
 有償の取得と資本的支出はマッチングワークシートで判断するので、ここには書きません。
-・異動事由: 一覧から選びます（寄附受入、無償所管換（受入）、調査判明、除却、売却、無償所管換（払出）、寄附（払出）、建設仮勘定から本勘定へ）。
+・異動事由: 一覧から選びます（寄附受入、無償所管換（受入）、調査判明、除却、売却、無償所管換（払出）、寄附（払出）、建設仮勘定から本勘定へ、科目振替、評価替）。
 ・資産番号・枝番: 除却・売却・払出・建設仮勘定の振替は、シート「台帳」にある資産を指定します。受入・調査判明は台帳にない新しい番号を付けます。
 ・日付: 異動の年月日。この年度（出納整理期間を含む）の日付にします。
 ・金額: 受入・調査判明は評価額（再調達価額）、売却は売却代金（歳入の財産売払収入と同じ額）。除却・払出は空欄で構いません（台帳の帳簿価額で計上します）。
   建設仮勘定から本勘定へは振替額で、空欄なら建設仮勘定の残高全部です。
 ・資産名称・資産区分・種目・耐用年数・取得年月日・供用開始年月日: 受入・調査判明で入力します（土地・立木竹・美術品のほかは耐用年数が必要）。
   建設仮勘定から本勘定へは、種目（完成した資産の種目）と耐用年数を入力します。
+・科目振替: 資産区分・種目に振替先を入力します（変わらない方は空欄）。取得価額と減価償却累計額の全部が振替先の科目に移ります（金額は空欄）。
+  土地から建物へのように耐用年数のない種目から振り替えるときは耐用年数も入力します。
+・評価替: 金額に評価後の取得価額、評価後減価償却累計額（変わらなければ空欄）、評価方法（空欄なら再調達原価）を入力し、摘要に理由（評価の根拠）を必ず書きます。
+  差額は純資産変動計算書の資産評価差額に計上します。帳簿価額が負になる評価はできません。
 ・取り込むと、全部の行を確かめてから、誤りがなければまとめて台帳と仕訳に反映します。誤りがあれば何も反映せず、シート・行・列ごとに理由を示します。
 ・間違えて取り込んだ異動は、行を直すのではなく訂正（取消の異動）で取り消します。
 """
@@ -117,7 +141,7 @@ def export_change_sheet(*, lg: LocalGovernment, fiscal_year: int, path: Path) ->
         help_ws = wb.add_worksheet(HELP_SHEET)
 
         lists = {"異動事由": list(REASONS), "資産区分": [c.label for c in AssetClass],
-                 "種目": [k.value for k in AssetKind]}
+                 "種目": [k.value for k in AssetKind], "評価方法": [v.label for v in ValuationBasis]}
         refs = {}
         for j, (name, values) in enumerate(lists.items()):
             lst.write_string(0, j, name)
@@ -159,11 +183,11 @@ def export_change_sheet(*, lg: LocalGovernment, fiscal_year: int, path: Path) ->
         col = {h: i for i, h in enumerate(HEADERS)}
         for i, (h, w) in enumerate(COLUMNS):
             ws.write_string(0, i, h, head_in if h in REQUIRED else head)
-            fmt = blank_date if h in DATE_COLUMNS else blank_num if h == "金額" else blank
+            fmt = blank_date if h in DATE_COLUMNS else blank_num if h in AMOUNT_COLUMNS else blank
             ws.set_column(i, i, w, fmt)
         ws.set_row(0, 30)
         ws.freeze_panes(1, 2)
-        for name in ("異動事由", "資産区分", "種目"):
+        for name in ("異動事由", "資産区分", "種目", "評価方法"):
             ws.data_validation(1, col[name], LAST_ROW, col[name], {
                 "validate": "list", "source": refs[name], "input_title": name,
                 "input_message": "一覧から選びます。", "error_title": name,
@@ -182,10 +206,11 @@ def export_change_sheet(*, lg: LocalGovernment, fiscal_year: int, path: Path) ->
                 "maximum": dt.date(2200, 12, 31), "error_title": name,
                 "error_message": "日付（例: 2025-03-01）で入力してください。",
             })
-        ws.data_validation(1, col["金額"], LAST_ROW, col["金額"], {
-            "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 10**15,
-            "error_title": "金額", "error_message": "0以上の円単位の整数で入力してください。",
-        })
+        for name in AMOUNT_COLUMNS:
+            ws.data_validation(1, col[name], LAST_ROW, col[name], {
+                "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 10**15,
+                "error_title": name, "error_message": "0以上の円単位の整数で入力してください。",
+            })
         ws.data_validation(1, col["耐用年数"], LAST_ROW, col["耐用年数"], {
             "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 100,
             "error_title": "耐用年数", "error_message": "耐用年数は1〜100の整数で入力してください。",
@@ -231,6 +256,7 @@ class _Row:
     life: int | None
     acquired_on: dt.date | None
     in_service: dt.date | None
+    accumulated: int | None = None  # 評価替: 評価後減価償却累計額 (None: unchanged)
 
 
 def read_change_sheet(path: Path) -> tuple[list[dict[str, object]], list[Issue]]:
@@ -272,9 +298,10 @@ def validate_rows(rows: list[dict[str, object]], *, lg: LocalGovernment, fiscal_
                   file: str = "") -> tuple[list[_Row], list[Issue]]:
     """Every row checked against the register and the rows before it (Japanese messages)."""
     issues: list[Issue] = []
-    known = {(no, br): (kind, cls, disposed, acquired) for no, br, kind, cls, disposed, acquired in
-             Asset.objects.filter(lg=lg).values_list("asset_no", "branch_no", "kind", "asset_class", "disposed_on",
-                                                     "acquired_on")}
+    known = {(no, br): (kind, cls, disposed, acquired, life, art) for no, br, kind, cls, disposed, acquired, life, art
+             in Asset.objects.filter(lg=lg).values_list("asset_no", "branch_no", "kind", "asset_class", "disposed_on",
+                                                        "acquired_on", "useful_life", "is_art")}
+    sums = _Balances(lg, fiscal_year)
     gone: set[tuple[str, int]] = {k for k, v in known.items() if v[2] is not None}
     new: set[tuple[str, int]] = set()
     out: list[_Row] = []
@@ -286,7 +313,7 @@ def validate_rows(rows: list[dict[str, object]], *, lg: LocalGovernment, fiscal_
             issues.append(Issue(message, file=file, sheet=SHEET, row=r, column=column))
 
         cells = {h: cell_text(raw.get(h)) for h in HEADERS}
-        reason = REASONS.get(cells["異動事由"])
+        reason = REASON_BY_TEXT.get(cells["異動事由"])
         if reason is None:
             bad(f"異動事由「{cells['異動事由']}」は使えません。{'・'.join(REASONS)} のどれかを選んでください", "異動事由")
             continue
@@ -315,6 +342,14 @@ def validate_rows(rows: list[dict[str, object]], *, lg: LocalGovernment, fiscal_
                 bad(f"耐用年数「{life}」は1〜100の整数で入力してください", "耐用年数")
         except ValueError:
             bad(f"耐用年数「{cells['耐用年数']}」は1〜100の整数で入力してください", "耐用年数")
+        acc_after = None
+        if reason == "revaluation":
+            try:
+                acc_after = _int(raw.get("評価後減価償却累計額"))
+                if acc_after is not None and acc_after < 0:
+                    bad(f"評価後減価償却累計額 {acc_after:,}円 が負の数です。0以上で入力してください", "評価後減価償却累計額")
+            except ValueError as e:
+                bad(str(e), "評価後減価償却累計額")
         try:
             branch = int(cells["枝番"] or 0)
         except ValueError:
@@ -377,12 +412,103 @@ def validate_rows(rows: list[dict[str, object]], *, lg: LocalGovernment, fiscal_
                     acquired_at = known[key][3] if key in known else None
                     if date and acquired_at and date < acquired_at:
                         bad(f"日付 {date} が取得年月日 {acquired_at} より前です", "日付")
+                    if key in known and kind_now != ch.CIP and len(issues) == n:
+                        if reason == "reclass":
+                            problems = _reclass_issues(cells, key, known, sums, life)
+                        elif reason == "revaluation":
+                            problems = _revaluation_issues(cells, key, known, sums, amount, acc_after)
+                        else:
+                            problems = []
+                        for message, column in problems:
+                            bad(message, column)
                 if reason in DISPOSALS or (reason == "cip_transfer" and amount is None):
                     gone.add(key)
         if len(issues) > n:
             continue
-        out.append(_Row(r, reason, no, branch, date, amount, cells, life, dates["取得年月日"], dates["供用開始年月日"]))
+        out.append(_Row(r, reason, no, branch, date, amount, cells, life, dates["取得年月日"], dates["供用開始年月日"],
+                        acc_after))
     return out, issues
+
+
+class _Balances:
+    """(cost, accumulated) of registered records at the year end, read once when first
+    needed; a 評価替 row updates them for the rows after it."""
+
+    def __init__(self, lg: LocalGovernment, fiscal_year: int) -> None:
+        self.lg, self.fiscal_year, self.sums = lg, fiscal_year, None
+
+    def __getitem__(self, key: tuple[str, int]) -> tuple[int, int]:
+        if self.sums is None:
+            self.sums = {}
+            from django.db.models import Sum
+
+            for no, br, c, a in (AssetChange.objects.filter(lg=self.lg, fiscal_year__lte=self.fiscal_year)
+                                 .values("asset__asset_no", "asset__branch_no")
+                                 .annotate(c=Sum("cost"), a=Sum("accumulated"))
+                                 .values_list("asset__asset_no", "asset__branch_no", "c", "a")):
+                self.sums[(no, br)] = (int(c or 0), int(a or 0))
+        return self.sums.get(key, (0, 0))
+
+    def __setitem__(self, key: tuple[str, int], value: tuple[int, int]) -> None:
+        self.__getitem__(key)  # read the register first
+        self.sums[key] = value
+
+
+def _reclass_issues(cells: dict[str, str], key: tuple[str, int], known: dict, sums: _Balances,
+                    life: int | None) -> list[tuple[str, str]]:
+    """(message, column) for each problem of a 科目振替 row; a good row updates ``known``."""
+    kind_now, cls_now, disposed, acquired, life_now, art = known[key]
+    label = f"資産番号 {key[0]}-{key[1]}"
+    if cells["金額"]:
+        return [("科目振替は資産の全部（取得価額と減価償却累計額）を振り替えます。金額は空欄にしてください", "金額")]
+    if not cells["資産区分"] and not cells["種目"]:
+        return [("振替先の資産区分か種目を入力してください", "種目")]
+    try:
+        cls, kind, _account = ch.reclass_target(cls_now, kind_now, cells["資産区分"] or None, cells["種目"] or None)
+    except AssetError as e:
+        return [(str(e), "資産区分" if str(e).startswith("資産区分") else "種目")]
+    cost, acc = sums[key]
+    if kind == ch.CIP:
+        return [("振替先の種目に建設仮勘定は使えません", "種目")]
+    if (cls.value, kind) == (cls_now, kind_now):
+        return [(f"{label} は既に{cls.label}の{kind}です。振替先の資産区分か種目を変えてください", "種目")]
+    if cost == 0 and acc == 0:
+        return [(f"{label} の取得価額・減価償却累計額が0円です。振り替えるものがありません", "資産番号")]
+    if depreciable(kind, cls, art):
+        if life is None and life_now is None:
+            return [(f"振替先の{kind}には耐用年数が必要です（{kind_now}には耐用年数がありません）", "耐用年数")]
+    elif acc:
+        return [(f"減価償却累計額 {acc:,}円 のある資産は、償却しない種目（{kind}）に振り替えられません", "種目")]
+    known[key] = (kind, cls.value, disposed, acquired, life or life_now, art)
+    return []
+
+
+def _revaluation_issues(cells: dict[str, str], key: tuple[str, int], known: dict, sums: _Balances,
+                        value: int | None, acc_after: int | None) -> list[tuple[str, str]]:
+    """(message, column) for each problem of a 評価替 row; a good row updates ``sums``."""
+    kind_now, cls_now, _d, _a, _life, art = known[key]
+    out = []
+    if value is None:
+        out.append(("評価替には金額（評価後の取得価額）を入力してください", "金額"))
+    if not cells["摘要"]:
+        out.append(("評価替の理由（評価の根拠）を摘要に入力してください", "摘要"))
+    if cells["評価方法"] and cells["評価方法"] not in ch.VALUATION_CODES:
+        out.append((f"評価方法「{cells['評価方法']}」は {'・'.join(v.label for v in ValuationBasis)} のどれかにしてください",
+                    "評価方法"))
+    if value is None:
+        return out
+    cost, acc = sums[key]
+    new_acc = acc if acc_after is None else acc_after
+    if new_acc > value:
+        out.append((f"評価後の帳簿価額が負になります（取得価額 {value:,}円 − 減価償却累計額 {new_acc:,}円）",
+                    "評価後減価償却累計額" if acc_after is not None else "金額"))
+    elif new_acc and not depreciable(kind_now, cls_now, art):
+        out.append((f"{kind_now}は償却しないので、評価後減価償却累計額は0円にしてください", "評価後減価償却累計額"))
+    elif (value, new_acc) == (cost, acc):
+        out.append((f"評価後の額が台帳と同じです（取得価額 {cost:,}円・減価償却累計額 {acc:,}円）", "金額"))
+    if not out:
+        sums[key] = (value, new_acc)
+    return out
 
 
 def import_change_sheet(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int:
@@ -420,6 +546,13 @@ def _apply(lg: LocalGovernment, fiscal_year: int, row: _Row) -> None:
         ch.give_away(**common, asset_no=row.asset_no, branch_no=row.branch_no, reason=row.reason)
     elif row.reason == "sale":
         ch.sell(**common, asset_no=row.asset_no, branch_no=row.branch_no, proceeds=row.amount or 0)
+    elif row.reason == "reclass":
+        ch.reclassify(**common, asset_no=row.asset_no, branch_no=row.branch_no, to_class=c["資産区分"] or None,
+                      to_kind=c["種目"] or None, useful_life=row.life)
+    elif row.reason == "revaluation":
+        ch.revalue(**{**common, "note": ""}, asset_no=row.asset_no, branch_no=row.branch_no, value=row.amount or 0,
+                   accumulated=row.accumulated, reason=c["摘要"],
+                   valuation=ch.VALUATION_CODES.get(c["評価方法"], "replacement"))
     elif row.reason == "cip_transfer":
         ch.complete_construction(**common, asset_no=row.asset_no, branch_no=row.branch_no, to_kind=c["種目"],
                                  to_class=c["資産区分"] or None, amount=row.amount,

@@ -18,12 +18,24 @@ sell (売却)               the non-cash part only, see :func:`sell`
 complete_construction     Dr final asset account / Cr 建設仮勘定 (amount transferred)
 add_capital_expenditure   none by default (the cash conversion booked Dr asset); with
                           ``from_account``: Dr asset / Cr that account (reclassified 修繕費)
+reclassify (科目振替)     Dr new asset C / Cr old asset C; Dr old 累計額 A / Cr new 累計額 A
+revalue (評価替)          Dr (Cr) asset ΔC, Cr (Dr) 累計額 ΔA, the book-value change ΔC − ΔA to
+                          ``NW/資産評価差額`` (:data:`REVALUATION_ACCOUNT`, a setting)
 acquisitions_from_matching none (the cash conversion booked Dr asset / Cr 公共施設等整備費支出)
 correct                   the reversal (逆仕訳) of the change's entry
 ========================  ==============================================================
 
 Intangible assets (direct method, no 累計額 line) take their accumulated depreciation off
 the asset line itself, so a retirement credits the asset with its book value.
+
+The account history of a record. A record normally keeps one account for life; a 科目振替
+(:func:`reclassify`) changes its class, kind and account in place and appends a period to
+``Asset.extra["勘定科目の履歴"]``: ``[{"から": <first change id>, "勘定科目": path, "資産区分":
+…, "種目": …, "耐用年数": …}, …]``. A change belongs to the account of the last period whose
+``から`` is not above its id (:func:`account_of`), so the reclass-out change (−C, −A) sits on the
+old account and the reclass-in change (+C, +A) and everything after it on the new one; the
+register's per-line figures of any year (``reports.register_lines``, the 附属明細書) split the
+record accordingly.
 """
 
 from __future__ import annotations
@@ -41,6 +53,7 @@ from kokai.core.assets import (
     AssetClass,
     AssetError,
     AssetKind,
+    ValuationBasis,
     account_for,
     contra_for,
     depreciable,
@@ -66,6 +79,15 @@ FREE_IN_REASONS = ("donation_in", "transfer_in", "found")
 FREE_OUT_REASONS = ("transfer_out", "donation_out")
 CIP = AssetKind.CONSTRUCTION_IN_PROGRESS.value
 REASON_LABEL = dict(AssetChange.REASONS)
+CLASS_LABEL = dict(Asset.CLASSES)
+# 評価替 of a fixed asset: the NW row is not confirmed (statements.md §4 describes 資産評価差額
+# as the remeasurement of securities and similar assets; assets.md §12.1 lists 評価等増・評価等減
+# as 異動 without their entry). Default 資産評価差額; ``nw_account`` of revalue() chooses
+# NW/その他 or NW/無償所管換等 instead.
+REVALUATION_ACCOUNT = "NW/資産評価差額"
+ACCOUNT_LOG = "勘定科目の履歴"  # Asset.extra: the record's account periods (科目振替)
+VALUATION_LOG = "評価方法の履歴"  # Asset.extra: [{"異動": id, "前": code, "後": code}] (評価替)
+VALUATION_CODES = {**{v.value: v.value for v in ValuationBasis}, **{v.label: v.value for v in ValuationBasis}}
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -104,6 +126,39 @@ def balances(asset: Asset, fiscal_year: int) -> tuple[int, int]:
         raise AssetError(f"資産番号 {asset.asset_no}-{asset.branch_no} には{fiscal_year}年度より後の異動があります")
     s = asset.changes.filter(fiscal_year__lte=fiscal_year).aggregate(c=Sum("cost"), a=Sum("accumulated"))
     return int(s["c"] or 0), int(s["a"] or 0)
+
+
+def account_of(extra: Mapping | None, change_id: int, current: str) -> str:
+    """The account a change of a record belongs to: ``current`` unless the record was
+    reclassified (``extra["勘定科目の履歴"]``), then that of the period the change falls in."""
+    periods = (extra or {}).get(ACCOUNT_LOG) or []
+    account = current
+    for p in periods:
+        if int(p["から"]) <= change_id:
+            account = p["勘定科目"]
+    return account
+
+
+def account_periods(extra: Mapping | None) -> list[dict]:
+    """The record's account periods (empty when it was never reclassified)."""
+    return list((extra or {}).get(ACCOUNT_LOG) or [])
+
+
+def _state(asset: Asset) -> dict:
+    return {"勘定科目": asset.account, "資産区分": asset.asset_class, "種目": asset.kind,
+            "耐用年数": asset.useful_life}
+
+
+def _enter_period(asset: Asset, first_change: int, state: dict) -> None:
+    """Start a new account period at ``first_change`` and put the record in that state."""
+    extra = dict(asset.extra or {})
+    periods = list(extra.get(ACCOUNT_LOG) or [{"から": 0, **_state(asset)}])
+    periods.append({"から": first_change, **state})
+    extra[ACCOUNT_LOG] = periods
+    asset.extra = extra
+    asset.account, asset.asset_class, asset.kind = state["勘定科目"], state["資産区分"], state["種目"]
+    asset.useful_life = state["耐用年数"]
+    asset.save(update_fields=["extra", "account", "asset_class", "kind", "useful_life"])
 
 
 def _next_branch(lg: LocalGovernment, asset_no: str) -> int:
@@ -417,6 +472,163 @@ def add_capital_expenditure(
     return change
 
 
+# ------------------------------------------------------------------------------ reclassification
+
+def reclass_target(asset_class: str, kind_now: str, to_class: str | None,
+                   to_kind: str | None) -> tuple[AssetClass, str, str]:
+    """(class, kind, account) a record of ``asset_class``/``kind_now`` is reclassified to
+    (blank ``to_*``: unchanged; その他 for 物品, 無形その他 for 無形固定資産); refuses pairs the
+    chart lacks (AssetError)."""
+    cls = AssetClass.parse(to_class or asset_class)
+    if to_kind:
+        kind = to_kind
+    elif cls is AssetClass.MOVABLE:
+        kind = AssetKind.OTHER.value
+    elif cls is AssetClass.INTANGIBLE and asset_class != cls.value:
+        kind = AssetKind.INTANGIBLE_OTHER.value
+    else:
+        kind = kind_now
+    account, _contra = account_for(cls, kind)
+    kind = AssetKind.parse(kind).value
+    if cls is AssetClass.INTANGIBLE and kind == AssetKind.OTHER.value:
+        kind = AssetKind.INTANGIBLE_OTHER.value
+    return cls, kind, account
+
+
+@transaction.atomic
+def reclassify(
+    *, lg: LocalGovernment, asset_no: str, branch_no: int = 0, date: dt.date, to_class: str | None = None,
+    to_kind: str | None = None, useful_life: int | None = None, fiscal_year: int | None = None, note: str = "",
+) -> tuple[AssetChange, AssetChange]:
+    """科目振替: the record moves to another class and/or kind (事業用資産 ⇄ インフラ資産, a 工作物
+    found to be a 建物, 物品 → 事業用資産/その他 …) with its whole cost C and accumulated
+    depreciation A at ``date`` (assets.md §12.1 振替). ``to_class`` defaults to the record's
+    class; ``to_kind`` to its kind (その他 when moving to 物品, 無形その他 to 無形固定資産).
+
+    Entry (one, balanced): Dr new asset C / Cr old asset C; Dr old 累計額 A / Cr new 累計額 A
+    (an intangible's 累計額 is its own asset line: direct method). The record keeps its
+    number and history: two ``reclass`` changes, (−C, −A) on the old account and (+C, +A) on
+    the new one (:func:`account_of`), then its class, kind and account change going forward,
+    so the year's depreciation, if run after, is charged to the new line. ``useful_life``
+    replaces the record's life (required when the old kind had none, e.g. 土地 → 建物).
+
+    Refused: a disposed record, the same class and kind, a pair the 様式 has not (物品 建物),
+    建設仮勘定 on either side (use :func:`complete_construction`), a depreciable target
+    without a useful life, accumulated depreciation moved to a kind that is not depreciated
+    (土地・立木竹), and a record with nothing on it.
+
+    Worked example: 庁舎 cost 10,000,000, 累計額 4,000,000, 事業用資産 → インフラ資産:
+    Dr インフラ資産/建物 10,000,000 / Cr 事業用資産/建物 10,000,000; Dr 事業用資産/建物減価償却累計額
+    4,000,000 / Cr インフラ資産/建物減価償却累計額 4,000,000. No NW movement (net 0 on 有形固定資産).
+    """
+    asset = _asset(lg, asset_no, branch_no)
+    _live(asset, date)
+    label = f"資産番号 {asset_no}-{branch_no}"
+    if asset.kind == CIP:
+        raise AssetError(f"{label} は建設仮勘定です。完成したら「建設仮勘定から本勘定へ」で振り替えてください")
+    cls, kind, account = reclass_target(asset.asset_class, asset.kind, to_class, to_kind)
+    if kind == CIP:
+        raise AssetError("振替先の種目に建設仮勘定は使えません")
+    if (cls.value, kind) == (asset.asset_class, asset.kind):
+        raise AssetError(f"{label} は既に{cls.label}の{kind}です。振替先の資産区分か種目を変えてください")
+    fy = _year(date, fiscal_year)
+    cost, acc = balances(asset, fy)
+    if cost == 0 and acc == 0:
+        raise AssetError(f"{label} の取得価額・減価償却累計額が0円です。振り替えるものがありません")
+    life = useful_life or asset.useful_life
+    if depreciable(kind, cls, asset.is_art):
+        if life is None:
+            raise AssetError(f"振替先の{kind}には耐用年数が必要です（{asset.kind}には耐用年数がありません）。"
+                             "耐用年数を指定してください")
+    elif acc:
+        raise AssetError(f"減価償却累計額 {acc:,}円 のある資産は、償却しない種目（{kind}）に振り替えられません")
+    old, old_contra = asset.account, contra_for(asset.account)
+    new_contra = contra_for(account)
+    text = note or f"科目振替 {CLASS_LABEL[asset.asset_class]}/{asset.kind} → {cls.label}/{kind}"
+    out = _change(asset, fiscal_year=fy, date=date, reason="reclass", cost=-cost, accumulated=-acc, note=text)
+    into = _change(asset, fiscal_year=fy, date=date, reason="reclass", cost=cost, accumulated=acc, note=text)
+    _enter_period(asset, into.pk, {"勘定科目": account, "資産区分": cls.value, "種目": kind, "耐用年数": life})
+    _book([out, into], lg=lg, fund=asset.fund, description=f"{text} {asset_no}-{branch_no} {asset.name}",
+          postings=[(account, cost), (old, -cost), (old_contra or old, acc), (new_contra or account, -acc)])
+    return out, into
+
+
+# ------------------------------------------------------------------------------ revaluation
+
+@transaction.atomic
+def revalue(
+    *, lg: LocalGovernment, asset_no: str, branch_no: int = 0, date: dt.date, value: int, reason: str,
+    accumulated: int | None = None, valuation: str = "replacement", nw_account: str = REVALUATION_ACCOUNT,
+    fiscal_year: int | None = None, note: str = "",
+) -> AssetChange:
+    """評価替 (評価等増・評価等減, assets.md §5, §12.1): the record is valued anew at ``value``
+    (its 取得価額 after the change) and ``accumulated`` (its 減価償却累計額 after; default
+    unchanged), on the basis ``valuation`` (取得原価 ``cost`` / 再調達原価 ``replacement`` /
+    備忘価額 ``memo``, stored on the record). ``reason`` (why, and how the value was found)
+    is required and goes to the change's 摘要.
+
+    The cases: a record carried at 備忘価額 1 yen whose 再調達原価 is now determined (道路の
+    底地); a 取得原価 found for an estimated one; a write-down where the manual allows it
+    (統一的な基準 has no 減損会計, assets.md §8 [U]: book it only where the 団体's rule says so).
+    有価証券-style 評価替 (時価評価) does not apply: 有価証券 are not in the register.
+
+    Entry, with ΔC = value − cost and ΔA = accumulated after − before: Dr asset ΔC (Cr when
+    negative), Cr 累計額 ΔA (Dr when negative; an intangible's own line), and the book-value
+    change ΔC − ΔA to ``nw_account``: Cr ``NW/資産評価差額`` on an increase, Dr on a decrease.
+    The NW row is a setting (:data:`REVALUATION_ACCOUNT`; any NW row for direct movements:
+    資産評価差額, 無償所管換等, その他). The ledger's summary carries the entry's fixed-asset
+    movement on that row, so NW 資産評価差額 moves in 合計 and 固定資産等形成分 alike.
+
+    Refused: no reason, a negative value or 累計額, a 累計額 above the value (negative book
+    value), a 累計額 on a kind that is not depreciated, no change at all, 建設仮勘定, a
+    disposed record. Worked example: 道路底地 at 1 yen, 再調達原価 8,000,000: Dr インフラ資産/土地
+    7,999,999 / Cr NW 資産評価差額 7,999,999.
+    """
+    asset = _asset(lg, asset_no, branch_no)
+    _live(asset, date)
+    label = f"資産番号 {asset_no}-{branch_no}"
+    if not reason.strip():
+        raise AssetError("評価替の理由（評価の根拠）を入力してください。例: 再調達原価の算定、取得原価の判明")
+    if asset.kind == CIP:
+        raise AssetError(f"{label} は建設仮勘定です。建設仮勘定は評価替の対象ではありません")
+    basis = VALUATION_CODES.get(str(valuation).strip())
+    if basis is None:
+        raise AssetError(f"評価方法「{valuation}」は使えません。{'・'.join(v.label for v in ValuationBasis)}のいずれかです")
+    chart = chart_for(lg)
+    try:
+        line = chart.resolve(nw_account)
+    except ValueError:
+        line = None
+    if line is None or "nw_direct" not in line.roles or line.consolidated_only:
+        names = "・".join(f"NW/{ln.name}" for ln in chart.with_role("nw_direct") if not ln.consolidated_only)
+        raise AssetError(f"評価差額の計上先「{nw_account}」は使えません。{names} のいずれかにしてください")
+    fy = _year(date, fiscal_year)
+    cost, acc = balances(asset, fy)
+    new_acc = acc if accumulated is None else accumulated
+    if value < 0 or new_acc < 0:
+        raise AssetError(f"評価後の取得価額 {value:,}円・減価償却累計額 {new_acc:,}円 に負の数は使えません")
+    if new_acc > value:
+        raise AssetError(f"評価後の帳簿価額が負になります（取得価額 {value:,}円 − 減価償却累計額 {new_acc:,}円）。"
+                         "減価償却累計額を取得価額以下にしてください")
+    if new_acc and not depreciable(asset.kind, asset.asset_class, asset.is_art):
+        raise AssetError(f"{asset.kind}は償却しないので、減価償却累計額は0円にしてください")
+    d_cost, d_acc = value - cost, new_acc - acc
+    if d_cost == 0 and d_acc == 0:
+        raise AssetError(f"評価後の額が台帳と同じです（取得価額 {cost:,}円・減価償却累計額 {acc:,}円）")
+    before = asset.valuation
+    change = _change(asset, fiscal_year=fy, date=date, reason="revaluation", cost=d_cost, accumulated=d_acc,
+                     note=note or f"評価替（{ValuationBasis(basis).label}）: {reason.strip()}")
+    extra = dict(asset.extra or {})
+    extra[VALUATION_LOG] = [*extra.get(VALUATION_LOG, []), {"異動": change.pk, "前": before, "後": basis}]
+    asset.extra, asset.valuation = extra, basis
+    asset.save(update_fields=["extra", "valuation"])
+    book = d_cost - d_acc
+    _book([change], lg=lg, fund=asset.fund, description=f"評価替 {asset_no}-{branch_no} {asset.name}",
+          postings=[(asset.account, d_cost), (contra_for(asset.account) or asset.account, -d_acc),
+                    (line.qualified_path, -book)])
+    return change
+
+
 # ------------------------------------------------------------------------------ corrections
 
 @transaction.atomic
@@ -428,9 +640,15 @@ def correct(*, lg: LocalGovernment, change_id: int, date: dt.date, reason: str =
     (or its 出納整理期間), as the reversal is posted to that year. A sale's cash receipt is
     not touched (it belongs to the cash data).
 
+    A 科目振替 is cancelled by its two negations, the new account's first and then the old
+    one's, and the record goes back to its former class, kind, account and useful life (a new
+    account period from the old account's negation); a 評価替 puts the former 評価方法 back.
+
     Refused: 開始残高 and 減価償却 (re-import / per-account runs), matching-derived
     acquisitions (fix the decision and run :func:`acquisitions_from_matching` again), a
-    correction, and a change already corrected.
+    correction, a change already corrected, a change booked on an account the record has
+    since been reclassified from (correct the 科目振替 first), and a 科目振替 with changes
+    after it (depreciation …: reclassify back instead).
     """
     try:
         change = AssetChange.objects.select_related("asset", "entry__fund").get(lg=lg, pk=change_id)
@@ -442,9 +660,24 @@ def correct(*, lg: LocalGovernment, change_id: int, date: dt.date, reason: str =
         raise AssetError("マッチングから作った取得は、マッチングの判断を直して取り込み直してください")
     group = [change] if change.entry_id is None else list(
         AssetChange.objects.select_related("asset").filter(lg=lg, entry_id=change.entry_id).order_by("pk"))
+    if change.reason == "reclass" and change.entry_id is None:  # book value 0 on the direct method: no entry
+        pairs = list(AssetChange.objects.select_related("asset").filter(asset_id=change.asset_id, reason="reclass")
+                     .order_by("pk"))  # made in (out, in) pairs by reclassify()
+        i = pairs.index(change)
+        group = pairs[i - i % 2:i - i % 2 + 2]
     marks = [f"取消: 異動 #{c.pk}" for c in group]
     if AssetChange.objects.filter(lg=lg, reason="correction", note__in=marks).exists():
         raise AssetError(f"異動 #{change_id} は既に訂正されています")
+    for c in group:
+        booked = account_of(c.asset.extra, c.pk, c.asset.account)
+        if c.reason != "reclass" and booked != c.asset.account:
+            raise AssetError(f"異動 #{c.pk} は科目振替の前の勘定科目（{booked}）で計上されています。"
+                             "先に科目振替を訂正してください")
+    if change.reason == "reclass":
+        if AssetChange.objects.filter(asset_id=change.asset_id, pk__gt=group[-1].pk).exists():
+            raise AssetError(f"異動 #{change_id}（科目振替）の後に異動（減価償却など）があるため訂正できません。"
+                             "元の資産区分・種目へ科目振替をしてください")
+        group, marks = group[::-1], marks[::-1]  # the new account's negation first
     if change.entry_id is not None:
         e = change.entry
         reverse_entry(lg=lg, fiscal_year=e.fiscal_year, voucher_no=e.voucher_no, fund_code=e.fund.code, date=date,
@@ -462,7 +695,31 @@ def correct(*, lg: LocalGovernment, change_id: int, date: dt.date, reason: str =
             c.asset.disposed_on = None
             c.asset.save(update_fields=["disposed_on"])
         out.append(neg)
+    if change.reason == "reclass":
+        _undo_reclass(Asset.objects.get(pk=change.asset_id), into=group[0], first=out[-1])
+    elif change.reason == "revaluation":
+        _undo_revaluation(Asset.objects.get(pk=change.asset_id), change=change, neg=out[0])
     return out
+
+
+def _undo_reclass(asset: Asset, *, into: AssetChange, first: AssetChange) -> None:
+    """Back to the period before the reclass-in change ``into``, from change ``first`` on."""
+    periods = account_periods(asset.extra)
+    at = next(i for i, p in enumerate(periods) if int(p["から"]) == into.pk)
+    before = periods[at - 1]
+    _enter_period(asset, first.pk, {k: before.get(k) for k in ("勘定科目", "資産区分", "種目", "耐用年数")})
+
+
+def _undo_revaluation(asset: Asset, *, change: AssetChange, neg: AssetChange) -> None:
+    """The former 評価方法 back, when the cancelled 評価替 is the record's latest."""
+    extra = dict(asset.extra or {})
+    log = list(extra.get(VALUATION_LOG) or [])
+    if not log or log[-1]["異動"] != change.pk:
+        return
+    log.append({"異動": neg.pk, "前": log[-1]["後"], "後": log[-1]["前"]})
+    extra[VALUATION_LOG] = log
+    asset.extra, asset.valuation = extra, log[-1]["後"]
+    asset.save(update_fields=["extra", "valuation"])
 
 
 # ------------------------------------------------------------------------------ matching

@@ -12,6 +12,12 @@ All figures are sums of the assets' changes (異動, ``AssetChange``), never sto
 - 本年度末残高 (D) = A + B − C; 本年度末減価償却累計額 (E): accumulated depreciation through the
   year; 本年度償却額 (F): this year's ``depreciation`` changes; 差引本年度末残高 (G) = D − E.
 
+A record reclassified (科目振替, ``changes.reclassify``) is split by account: each change
+counts on the account it was booked to (``changes.account_of``), so in the year of a 振替 the
+old line shows it in C (本年度減少額) and the new line in B (本年度増加額), earlier years show the
+record on the old line, and the register export shows the class and kind at the year end.
+:func:`register_lines` gives the register's figure per BS line on that basis (A1).
+
 行政目的 (statements.md §8): an asset whose ``purpose`` is blank or not one of the seven
 columns is counted under :data:`DEFAULT_PURPOSE` (総務), and the schedule says how many.
 
@@ -33,6 +39,7 @@ from django.db import connection
 from kokai.core.assets import NON_DEPRECIABLE_KINDS
 from kokai.ledger.models import LocalGovernment
 
+from .changes import account_of, account_periods
 from .models import Asset, AssetChange
 
 PURPOSES = ("生活インフラ・国土保全", "教育", "福祉", "環境衛生", "産業振興", "消防", "総務")
@@ -75,11 +82,97 @@ _FIELDS = ("id", "asset_no", "branch_no", "name", "location", "dept", "asset_cla
            "purpose", "funding", "saleable", "is_art", "disposed_on", "extra")
 
 
+def _reclassified(lg: LocalGovernment, fiscal_year: int) -> dict[int, tuple[str, dict[str, tuple]]]:
+    """Reclassified records: asset id → (account at the year end, {account: ((class, kind),
+    (A, B, C, E, F))}), each change summed on the account it was booked to."""
+    ids = set(AssetChange.objects.filter(lg=lg, reason="reclass").values_list("asset_id", flat=True))
+    if not ids:
+        return {}
+    records = {a.pk: a for a in Asset.objects.filter(pk__in=ids)}
+    out: dict[int, tuple[str, dict[str, tuple]]] = {}
+    slices: dict[int, dict[str, list[int]]] = {pk: {} for pk in ids}
+    last: dict[int, str] = {}
+    for asset_id, pk, year, reason, cost, acc in AssetChange.objects.filter(
+            asset_id__in=ids, fiscal_year__lte=fiscal_year).order_by("pk").values_list(
+            "asset_id", "pk", "fiscal_year", "reason", "cost", "accumulated"):
+        a = records[asset_id]
+        account = account_of(a.extra, pk, a.account)
+        last[asset_id] = account
+        v = slices[asset_id].setdefault(account, [0, 0, 0, 0, 0])
+        this_year = year == fiscal_year and reason != "opening"
+        v[0] += cost if not this_year else 0
+        v[1] += cost if this_year and cost > 0 else 0
+        v[2] += -cost if this_year and cost < 0 else 0
+        v[3] += acc
+        v[4] += acc if year == fiscal_year and reason == "depreciation" else 0
+    for pk, a in records.items():
+        kinds = {p["勘定科目"]: (p["資産区分"], p["種目"]) for p in account_periods(a.extra)}
+        end = last.get(pk) or account_of(a.extra, 0, a.account)
+        out[pk] = (end, {acct: (kinds[acct], tuple(v)) for acct, v in slices[pk].items()} or
+                   {end: (kinds[end], (0, 0, 0, 0, 0))})
+    return out
+
+
 def _assets(lg: LocalGovernment, fiscal_year: int):
-    """(asset dict, (A, B, C, E, F)) for every asset, in asset-number order."""
+    """(asset dict, (A, B, C, E, F)) for every asset, in asset-number order; a reclassified
+    record with the class, kind and account it had at the year end."""
     sums = _sums(lg, fiscal_year)
+    moved = _reclassified(lg, fiscal_year)
     for a in Asset.objects.filter(lg=lg).order_by("asset_no", "branch_no").values(*_FIELDS).iterator(chunk_size=5000):
+        if a["id"] in moved:
+            end, parts = moved[a["id"]]
+            (cls, kind), _s = parts[end]
+            a = {**a, "asset_class": cls, "kind": kind, "account": end}
         yield a, sums.get(a["id"], (0, 0, 0, 0, 0))
+
+
+def _slices(lg: LocalGovernment, fiscal_year: int):
+    """(asset dict, (A, B, C, E, F), at the year end?) per record and account it was booked
+    to: one slice per record, several for a reclassified one (the 附属明細書 rows)."""
+    sums = _sums(lg, fiscal_year)
+    moved = _reclassified(lg, fiscal_year)
+    for a in Asset.objects.filter(lg=lg).order_by("asset_no", "branch_no").values(*_FIELDS).iterator(chunk_size=5000):
+        if a["id"] not in moved:
+            yield a, sums.get(a["id"], (0, 0, 0, 0, 0)), True
+            continue
+        end, parts = moved[a["id"]]
+        for account, ((cls, kind), s) in parts.items():
+            yield {**a, "asset_class": cls, "kind": kind, "account": account}, s, account == end
+
+
+def register_lines(*, lg: LocalGovernment, fiscal_year: int, chart=None) -> dict[str, int]:
+    """The register's figure per BS line at the end of ``fiscal_year``, signed as the balance
+    sheet's ledger balance: an asset line its cost (less the accumulated depreciation of the
+    direct method), a 累計額 line minus the accumulated depreciation. Each change counts on
+    the account it was booked to, so the figures hold for the years before a 科目振替 too."""
+    from kokai.core.assets import contra_for
+    from kokai.ledger.masters import chart_for
+
+    chart = chart or chart_for(lg)
+    table, assets = AssetChange._meta.db_table, Asset._meta.db_table
+    with connection.cursor() as cur:  # every record on its current account …
+        cur.execute(
+            f"SELECT a.account, COALESCE(SUM(c.cost), 0), COALESCE(SUM(c.accumulated), 0) FROM {assets} a "
+            f"LEFT JOIN {table} c ON c.asset_id = a.id AND c.fiscal_year <= %s WHERE a.lg_id = %s GROUP BY a.account",
+            [fiscal_year, lg.id],
+        )
+        rows = [(account, int(cost), int(acc)) for account, cost, acc in cur.fetchall()]
+    current = dict(Asset.objects.filter(lg=lg, changes__reason="reclass").values_list("id", "account").distinct())
+    for pk, (_end, parts) in _reclassified(lg, fiscal_year).items():  # … then reclassified ones moved to theirs
+        for account, (_k, (a, b, c, e, _f)) in parts.items():
+            rows += [(current[pk], -(a + b - c), -e), (account, a + b - c, e)]
+    per_account: dict[str, list[int]] = {}
+    for account, cost, acc in rows:
+        v = per_account.setdefault(account, [0, 0])
+        v[0] += cost
+        v[1] += acc
+    out: dict[str, int] = {}
+    for account, (cost, acc) in per_account.items():
+        contra = contra_for(account, chart)
+        out[account] = out.get(account, 0) + cost - (0 if contra else acc)
+        if contra:
+            out[contra] = out.get(contra, 0) - acc
+    return out
 
 
 def _end(s: tuple) -> tuple[int, int]:
@@ -183,17 +276,19 @@ def asset_history(*, lg: LocalGovernment, asset_no: str, branch_no: int = 0) -> 
     from kokai.ledger.masters import chart_for
 
     # the depreciation run posts one journal per BS line, numbered 減価償却-<年度>-<科目コード>
-    line_code = chart_for(lg).resolve(asset.account).code
+    chart = chart_for(lg)
     out, cost, acc = [], 0, 0
     changes = asset.changes.select_related("entry").order_by("date", "fiscal_year", "id")
     for ch in changes:
         cost += ch.cost
         acc += ch.accumulated
+        account = account_of(asset.extra, ch.pk, asset.account)
         out.append({
             "異動日": ch.date, "年度": ch.fiscal_year, "事由": REASON_LABELS.get(ch.reason, ch.reason), "reason": ch.reason,
-            "取得価額の増減": ch.cost, "減価償却累計額の増減": ch.accumulated, "取得価額": cost, "減価償却累計額": acc,
-            "簿価": cost - acc, "伝票番号": ch.entry.voucher_no if ch.entry_id else (
-                f"減価償却-{ch.fiscal_year}-{line_code}" if ch.reason == "depreciation" else ""), "摘要": ch.note,
+            "勘定科目": account, "取得価額の増減": ch.cost, "減価償却累計額の増減": ch.accumulated, "取得価額": cost,
+            "減価償却累計額": acc, "簿価": cost - acc, "伝票番号": ch.entry.voucher_no if ch.entry_id else (
+                f"減価償却-{ch.fiscal_year}-{chart.resolve(account).code}" if ch.reason == "depreciation" else ""),
+            "摘要": ch.note,
         })
     return out
 
@@ -219,7 +314,7 @@ def tangible_schedule(*, lg: LocalGovernment, fiscal_year: int) -> list[dict]:
     """有形固定資産の明細: one dict per row with 区分, 科目 and the columns A–G (yen). Rows: the
     事業用資産 lines, 事業用資産 計, the インフラ資産 lines, インフラ資産 計, 物品, 合計."""
     sums = {k: [0] * 7 for k in _schedule_rows()}
-    for a, s in _assets(lg, fiscal_year):
+    for a, s, _end in _slices(lg, fiscal_year):
         key = _row_key(a)
         if key is None:
             continue
@@ -250,13 +345,13 @@ def purpose_schedule(*, lg: LocalGovernment, fiscal_year: int) -> list[dict]:
     count (and each row's too)."""
     sums = {k: dict.fromkeys(PURPOSES, 0) for k in _schedule_rows()}
     unset = dict.fromkeys(_schedule_rows(), 0)
-    for a, s in _assets(lg, fiscal_year):
+    for a, s, at_end in _slices(lg, fiscal_year):
         key = _row_key(a)
         if key is None:
             continue
         cost, acc = _end(s)
         purpose = a["purpose"] if a["purpose"] in PURPOSES else DEFAULT_PURPOSE
-        if a["purpose"] not in PURPOSES:
+        if a["purpose"] not in PURPOSES and at_end:
             unset[key] += 1
         sums[key][purpose] += cost - acc
 
@@ -282,7 +377,7 @@ def depreciation_ratio(*, lg: LocalGovernment, fiscal_year: int, include_movable
     lines: dict[str, list[int]] = {}
     classes: dict[str, list[int]] = {}
     non_dep = {k.value for k in NON_DEPRECIABLE_KINDS}
-    for a, s in _assets(lg, fiscal_year):
+    for a, s, _at_end in _slices(lg, fiscal_year):
         key = _row_key(a)
         if key is None or a["kind"] in non_dep or a["is_art"]:
             continue
