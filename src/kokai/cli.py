@@ -125,8 +125,8 @@ def cmd_import(args) -> int:
             if not args.year:
                 print("固定資産台帳の取込には --year（台帳の基準となる年度の期首）が必要です", file=sys.stderr)
                 return EXIT_INPUT
-            r = import_register(lg=lg, path=path, fiscal_year=args.year, fund=args.fund)
-            print(f"{path.name}: 固定資産 {r.assets:,} 件（取得価額 {r.cost:,}円、減価償却累計額 {r.accumulated:,}円）を登録しました。")
+            r = import_register(lg=lg, path=path, fiscal_year=args.year, fund=args.fund, profile=args.profile)
+            print(r.summary())
             return 0
         elif args.what == "cash":
             from kokai.cash.services import import_cash
@@ -194,6 +194,19 @@ def cmd_assets(args) -> int:
                 ratio=reports.depreciation_ratio(lg=lg, fiscal_year=args.year, include_movables=not args.exclude_movables),
             )
             print(f"{out} を作成しました（有形固定資産の明細・行政目的別明細・減価償却率）。")
+        elif args.assets_cmd == "reclassify":
+            out_, in_ = changes.reclassify(lg=lg, asset_no=args.asset_no, branch_no=args.branch,
+                                           date=dt.date.fromisoformat(args.date), to_class=args.to_class,
+                                           to_kind=args.to_kind, useful_life=args.life, fiscal_year=args.year)
+            voucher = in_.entry.voucher_no if in_.entry_id else "（仕訳なし）"
+            print(f"資産 {args.asset_no}-{args.branch} を {in_.asset.account} へ振り替えました（異動 {out_.id}・{in_.id}、{voucher}）。")
+        elif args.assets_cmd == "revalue":
+            ch = changes.revalue(lg=lg, asset_no=args.asset_no, branch_no=args.branch,
+                                 date=dt.date.fromisoformat(args.date), value=args.value, accumulated=args.accumulated,
+                                 valuation=args.valuation, reason=args.reason, nw_account=args.nw_account,
+                                 fiscal_year=args.year)
+            voucher = ch.entry.voucher_no if ch.entry_id else "（仕訳なし）"
+            print(f"資産 {args.asset_no}-{args.branch} を評価替しました（異動 {ch.id}、{voucher}）。")
         else:
             for h in reports.asset_history(lg=lg, asset_no=args.asset_no, branch_no=args.branch):
                 print("  ".join(f"{k}={v}" for k, v in h.items() if v not in (None, "")))
@@ -357,18 +370,38 @@ def cmd_statements(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from kokai.ledger.reporting import ledger_check, nw_moves_check, statements_for
+    """Every check (C1–C18, L1・L2, A1〜A3, R1・R2); with --report, the CPA's working paper."""
+    from kokai.closing.services import published_statements
+    from kokai.core.checks_more import CAUTION, MATCH, NOT_APPLICABLE, NOTED, blocking, status_of
+    from kokai.ledger.verification import gather
 
     lg = _lg(args.lg)
-    _st, checks = statements_for(lg=lg, fiscal_year=args.year)
-    checks += [ledger_check(lg=lg, fiscal_year=args.year), nw_moves_check(lg=lg, fiscal_year=args.year)]
-    from kokai.assets.services import ledger_ties
+    if args.prior:
+        try:
+            prior = json.loads(Path(args.prior).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            print(f"前年度の公表データ {args.prior} を読めません: {e}", file=sys.stderr)
+            return EXIT_INPUT
+    else:
+        prior = published_statements(lg, args.year - 1)
+    v = gather(lg=lg, fiscal_year=args.year, published_prior=prior)
+    for c in v.checks:
+        status = status_of(c)
+        if status == NOT_APPLICABLE:
+            print(f"{status} {c.id} {c.name}")
+        elif status in (CAUTION, NOTED):
+            print(f"{status} {c.id} {c.name}: {c.left_label} {c.left:,} / {c.right_label} {c.right:,}")
+        else:
+            print(c)
+    if args.report:
+        from kokai.report.verification_xlsx import write_verification
 
-    checks += ledger_ties(lg=lg, fiscal_year=args.year)
-    for c in checks:
-        print(c)
-    failed = [c for c in checks if not c.ok]
-    print(f"{len(checks) - len(failed)}/{len(checks)} 件のチェックが一致しました。")
+        write_verification(Path(args.report), list(v.checks), lg_name=lg.name, fiscal_year=args.year,
+                           statements=v.statements, reconciliation=v.reconciliation)
+        print(f"検証調書を {args.report} に書き出しました。")
+    results, failed = [status_of(c) for c in v.checks], blocking(v.checks)
+    print(f"{results.count(MATCH)}/{len(v.checks)} 件のチェックが一致しました（不一致 {len(failed)}件、"
+          f"注意 {results.count(CAUTION)}件、注記 {results.count(NOTED)}件、対象外 {results.count(NOT_APPLICABLE)}件）。")
     return EXIT_CHECKS if failed else 0
 
 
@@ -433,6 +466,10 @@ def cmd_demo(args) -> int:
 def cmd_bench(args) -> int:
     from kokai.demo.bench import run_bench, run_cash_bench
 
+    if args.close:
+        from kokai.demo.bench import run_close_bench
+
+        return run_close_bench(records=args.cash or 1_000_000, assets=args.assets or 300_000, workdir=Path(args.workdir))
     if args.cash:
         return run_cash_bench(records=args.cash, workdir=Path(args.workdir))
     if args.assets:
@@ -485,7 +522,9 @@ def parser() -> argparse.ArgumentParser:
                         " / assets: 固定資産台帳")
     s.add_argument("file")
     s.add_argument("--year", type=int, help="会計年度（opening のとき必須。cash ではファイルに年度列がないとき）")
-    s.add_argument("--profile", default="standard", help="歳入歳出データのプロファイル（名前かファイル）")
+    s.add_argument("--profile", default="standard",
+                   help="プロファイル（名前かファイル）。cash: 歳入歳出データ / assets: 固定資産台帳"
+                        "（standard・opendata・kokai-opendata）")
     s.add_argument("--convert", action="store_true", help="歳入歳出データの取込に続けて決算額と照合し、仕訳に変換する")
     s.add_argument("--fund", default="01", help="開始残高の会計区分（既定: 01 一般会計）")
     s.set_defaults(fn=cmd_import)
@@ -530,6 +569,24 @@ def parser() -> argparse.ArgumentParser:
     a = asub.add_parser("history", help="1件の資産の異動履歴")
     a.add_argument("asset_no")
     a.add_argument("--branch", type=int, default=0)
+    a = asub.add_parser("reclassify", help="科目振替（資産区分・種目を変え、取得価額と累計額を振替先へ移す仕訳）")
+    a.add_argument("asset_no")
+    a.add_argument("--branch", type=int, default=0)
+    a.add_argument("--date", required=True)
+    a.add_argument("--to-class", help="振替先の資産区分（事業用資産 / インフラ資産 / 物品 / 無形固定資産）")
+    a.add_argument("--to-kind", help="振替先の種目（建物、工作物 …）")
+    a.add_argument("--life", type=int, help="振替先で必要な耐用年数")
+    a.add_argument("--year", type=int)
+    a = asub.add_parser("revalue", help="評価替（差額は純資産変動計算書の資産評価差額）")
+    a.add_argument("asset_no")
+    a.add_argument("--branch", type=int, default=0)
+    a.add_argument("--date", required=True)
+    a.add_argument("--value", type=int, required=True, help="評価後の取得価額")
+    a.add_argument("--accumulated", type=int, help="評価後の減価償却累計額（省略: 変わらない）")
+    a.add_argument("--valuation", default="replacement", choices=["cost", "replacement", "memo"])
+    a.add_argument("--reason", required=True)
+    a.add_argument("--nw-account", default="NW/資産評価差額")
+    a.add_argument("--year", type=int)
     s.set_defaults(fn=cmd_assets)
 
     s = sub.add_parser("worksheet", help="マッチングワークシート（資産か費用か・科目の判断）")
@@ -577,8 +634,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--rounding", choices=["四捨五入", "切り捨て"], default="四捨五入")
     s.set_defaults(fn=cmd_statements)
 
-    s = sub.add_parser("check", help="財務書類間の整合性チェック（C1〜C13）")
+    s = sub.add_parser("check", help="財務書類の検証（C1〜C18、L1・L2、A1〜A3、R1・R2）")
     s.add_argument("--year", type=int, required=True)
+    s.add_argument("--report", metavar="FILE.xlsx", help="検証調書（公認会計士向けの XLSX）の出力先")
+    s.add_argument("--prior", metavar="FILE.json", help="前年度の公表財務書類（JSON、既定: 確定時に保存したもの）")
     s.set_defaults(fn=cmd_check)
 
     s = sub.add_parser("reverse", help="転記済みの仕訳を逆仕訳で取り消す")
@@ -611,8 +670,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lines", type=int, default=1_000_000, help="仕訳データの行数")
     s.add_argument("--cash", type=int, metavar="N", help="仕訳の代わりに歳入歳出データ N 件で取込・照合・変換を測る")
     s.add_argument("--assets", type=int, metavar="N", help="固定資産 N 件の台帳取込と減価償却を測る")
+    s.add_argument("--close", action="store_true",
+                   help="歳入歳出データ（--cash、既定100万件）と固定資産（--assets、既定30万件）の決算整理と財務書類一式の出力を測る")
     s.add_argument("--workdir", default="bench-output")
     s.set_defaults(fn=cmd_bench)
+
+    from kokai.cli_close import add_parsers
+
+    add_parsers(sub)
 
     s = sub.add_parser("manage", help="Django の管理コマンド")
     s.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,10 +1,13 @@
 """固定資産台帳 services: importing an existing register, the year's depreciation run, and
 the tie between the register and the balance sheet.
 
-The register CSV (standard layout, one header row):
+The register CSV is read through a register profile (:mod:`kokai.core.asset_profiles`;
+``standard`` is our layout with Japanese headers, ``opendata`` the layout cities publish,
+``kokai-opendata`` our own open-data export). The standard header row:
 
     資産番号,枝番,資産名称,所在地,管理所属,資産区分,種目,耐用年数,取得年月日,供用開始年月日,
     取得価額,減価償却累計額,数量,単位,行政目的,所有区分,所有者,美術品
+    (optional: 耐用年数の種類, 評価方法, 財源, 売却可能, 帳簿価額; any other column is a 追加項目)
 
 資産区分 is 事業用資産 / インフラ資産 / 物品 / 無形固定資産; 種目 is 土地, 立木竹, 建物, 工作物,
 船舶, 浮標等, 航空機, その他, 建設仮勘定, ソフトウェア …; 所有区分 is 所有 / リース / 所有外.
@@ -15,33 +18,22 @@ journal is made for them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 from django.db import connection, transaction
 
-from kokai.core.assets import AssetClass, AssetError, account_for, depreciable
 from kokai.core.checks import Check
 from kokai.core.depreciation import compute_charges, depreciation_journals
-from kokai.core.issues import InputRejected, Issues
-from kokai.core.parse import decode, parse_amount, parse_date
+from kokai.core.issues import InputRejected, Issue
 from kokai.ledger.masters import chart_for, fund_lookup
 from kokai.ledger.models import Account, Fund, ImportBatch, LedgerBalance, LocalGovernment
 from kokai.ledger.posting import post_entries
 
 from .models import Asset, AssetChange
-
-COLUMNS = ("資産番号", "枝番", "資産名称", "所在地", "管理所属", "資産区分", "種目", "耐用年数", "取得年月日",
-           "供用開始年月日", "取得価額", "減価償却累計額", "数量", "単位", "行政目的", "所有区分", "所有者", "美術品")
-REQUIRED = ("資産番号", "資産名称", "資産区分", "種目", "取得価額")
-OWNERSHIP = {"": "owned", "所有": "owned", "リース": "leased", "所有外": "not_owned", "所有外（管理のみ）": "not_owned"}
-CLASS_CODES = {AssetClass.BUSINESS: "business", AssetClass.INFRASTRUCTURE: "infrastructure",
-               AssetClass.MOVABLE: "movable", AssetClass.INTANGIBLE: "intangible"}
 
 
 @dataclass(frozen=True)
@@ -49,61 +41,51 @@ class RegisterImport:
     assets: int
     cost: int
     accumulated: int
+    file: str = ""
+    already_imported: bool = False
+
+    def summary(self) -> str:
+        if self.already_imported:
+            return f"{self.file}: 同じファイルは取込済みです。変更はありません"
+        return (f"{self.file}: 固定資産 {self.assets:,} 件（取得価額 {self.cost:,}円、"
+                f"減価償却累計額 {self.accumulated:,}円）を登録しました。")
 
 
-def import_register(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: str = "01") -> RegisterImport:
-    """Import an existing register as of the start of ``fiscal_year``; refuse the whole file on
-    any bad row (row and column named); an asset number already registered is refused."""
-    issues = Issues(path.name)
+def import_register(*, lg: LocalGovernment, path: Path, fiscal_year: int, fund: str = "01",
+                    profile: str | Path = "standard") -> RegisterImport:
+    """Import an existing register as of the start of ``fiscal_year``, read through a register
+    profile. The whole file is refused on any bad row (row and column named); an asset number
+    already registered is refused; the same file (same SHA-256) imported again changes nothing."""
+    from kokai.core.asset_profiles import load_asset_profile, read_register
+    from kokai.core.profiles import ProfileError
+    from kokai.ledger.imports import MAX_FILE_BYTES, file_sha256
+
+    def refuse(message: str):
+        return InputRejected([Issue(message, file=path.name)])
+
     try:
-        text, _enc = decode(path.read_bytes())
-    except ValueError as e:
-        issues.add(str(e))
-        raise InputRejected(issues) from e
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        issues.add(f"見出し行に列 {'、'.join(missing)} がありません（{','.join(COLUMNS)}）", 1)
-        raise InputRejected(issues)
-    at = {c: header.index(c) for c in COLUMNS if c in header}
+        prof = load_asset_profile(profile)
+    except ProfileError as e:
+        raise refuse(str(e)) from None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise refuse("ファイルが大きすぎます（2GB まで）")
+    sha = file_sha256(path)
+    if ImportBatch.objects.filter(lg=lg, kind="assets", sha256=sha).exists():
+        return RegisterImport(0, 0, 0, path.name, True)
     funds = fund_lookup(lg)
     if fund not in funds:
-        issues.add(f"会計区分「{fund}」は登録されていません")
-        raise InputRejected(issues)
+        raise refuse(f"会計区分「{fund}」は登録されていません")
     fund_id = Fund.objects.get(lg=lg, code=funds[fund]).id
-    known = set(Asset.objects.filter(lg=lg).values_list("asset_no", "branch_no"))
-    start = dt.date(fiscal_year, 4, 1)
-    assets, seen = [], {}
-    for lineno, row in enumerate(reader, start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            issues.add(f"列の数が{len(row)}です。見出しと同じ{len(header)}列にしてください", lineno)
-            continue
-        cell = {c: row[i].strip() for c, i in at.items()}
-        a = _asset_row(cell, lineno, issues, start)
-        if a is None:
-            continue
-        key = (a["asset_no"], a["branch_no"])
-        if key in seen or key in known:
-            where = f"{seen[key]}行目" if key in seen else "登録済みの台帳"
-            issues.add(f"資産番号 {key[0]}-{key[1]} が{where}にもあります", lineno, "資産番号")
-            continue
-        seen[key] = lineno
-        assets.append(a)
-        if len(issues) >= 1000:
-            break
-    if issues:
-        raise InputRejected(issues)
-    if not assets:
-        issues.add("資産の行がありません")
-        raise InputRejected(issues)
-    sha = hashlib.sha256(text.encode()).hexdigest()
+    known = Asset.objects.filter(lg=lg).values_list("asset_no", "branch_no")
+    frame, issues = read_register(path, profile=prof, file=path.name, known=known.iterator(chunk_size=20_000))
+    if issues or frame is None:
+        raise InputRejected(issues or [Issue("資産の行がありません", file=path.name)])
+    if frame.height == 0:
+        raise refuse("資産の行がありません")
     with transaction.atomic():
-        ImportBatch.objects.create(lg=lg, kind="assets", file_name=path.name[:255], sha256=sha, entries=len(assets))
-        _insert_assets(lg, fund_id, assets, fiscal_year, start)
-    return RegisterImport(len(assets), sum(a["_cost"] for a in assets), sum(a["_accumulated"] for a in assets))
+        ImportBatch.objects.create(lg=lg, kind="assets", file_name=path.name[:255], sha256=sha, entries=frame.height)
+        _insert_assets(lg, fund_id, frame, fiscal_year, dt.date(fiscal_year, 4, 1))
+    return RegisterImport(frame.height, int(frame["cost"].sum()), int(frame["accumulated"].sum()), path.name)
 
 
 ASSET_COLUMNS = ("id", "lg_id", "fund_id", "asset_no", "branch_no", "name", "location", "dept", "asset_class", "kind",
@@ -112,103 +94,32 @@ ASSET_COLUMNS = ("id", "lg_id", "fund_id", "asset_no", "branch_no", "name", "loc
 CHANGE_COLUMNS = ("lg_id", "asset_id", "fiscal_year", "date", "reason", "cost", "accumulated", "entry_id", "note")
 
 
-def _insert_assets(lg, fund_id: int, assets: list[dict], fiscal_year: int, start: dt.date) -> None:
-    """Assets and their 開始残高 changes, one bulk insert each (ids reserved under the
-    write lock, as the ledger's posting does)."""
+def _insert_assets(lg, fund_id: int, frame: pl.DataFrame, fiscal_year: int, start: dt.date) -> None:
+    """Assets (the register frame of kokai.core.asset_profiles) and their 開始残高 changes,
+    one bulk insert each (ids reserved under the write lock, as the ledger's posting does)."""
     from kokai.ledger.bulk import insert_rows
 
-    ops = connection.ops
-    day = ops.adapt_datefield_value
     table = Asset._meta.db_table
+    if connection.vendor != "postgresql":  # SQLite stores dates as ISO text (as Django adapts them)
+        frame = frame.with_columns(pl.col("acquired_on", "in_service").dt.to_string("%Y-%m-%d"))
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
         first = cur.fetchone()[0] + 1
-        insert_rows(cur, table, ASSET_COLUMNS, (
-            (first + i, lg.id, fund_id, a["asset_no"], a["branch_no"], a["name"], a["location"], a["dept"],
-             a["asset_class"], a["kind"], a["account"], a["ownership"], a["legal_owner"], "", a["useful_life"],
-             day(a["acquired_on"]), day(a["in_service"]), "cost", a["quantity"], a["unit"], a["purpose"], "",
-             False, a["is_art"], None, "{}")
-            for i, a in enumerate(assets)
-        ))
+        rows = frame.select(
+            (pl.int_range(pl.len(), dtype=pl.Int64) + first).alias("id"), pl.lit(lg.id).alias("lg_id"),
+            pl.lit(fund_id).alias("fund_id"), *(c for c in ASSET_COLUMNS[3:-2]), pl.lit(None).alias("disposed_on"),
+            "extra",
+        )
+        insert_rows(cur, table, ASSET_COLUMNS, rows.iter_rows())
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first + len(assets) - 1])
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [first + frame.height - 1])
+        day = connection.ops.adapt_datefield_value(start)
         insert_rows(cur, AssetChange._meta.db_table, CHANGE_COLUMNS, (
-            (lg.id, first + i, fiscal_year, day(start), "opening", a["_cost"], a["_accumulated"], None, "台帳の取込")
-            for i, a in enumerate(assets)
+            (lg.id, first + i, fiscal_year, day, "opening", cost, acc, None, "台帳の取込")
+            for i, (cost, acc) in enumerate(frame.select("cost", "accumulated").iter_rows())
         ))
-
-
-def _asset_row(cell: dict, row: int, issues: Issues, start: dt.date) -> dict | None:
-    bad = len(issues)
-
-    def get(c):
-        return cell.get(c, "")
-
-    def date(c):
-        if not get(c):
-            return None
-        try:
-            return parse_date(get(c))
-        except ValueError as e:
-            issues.add(str(e), row, c)
-
-    def amount(c):
-        try:
-            v = parse_amount(get(c) or "0")
-        except ValueError as e:
-            issues.add(str(e), row, c)
-            return 0
-        if v < 0:
-            issues.add(f"{c}が負の数です。0以上で入力してください", row, c)
-        return v
-
-    try:
-        cls = AssetClass.parse(get("資産区分"))
-        account, _contra = account_for(cls, get("種目"))
-    except (AssetError, ValueError) as e:
-        issues.add(str(e), row, "資産区分" if "区分" in str(e) else "種目")
-        return None
-    cost, acc = amount("取得価額"), amount("減価償却累計額")
-    acquired, in_service = date("取得年月日"), date("供用開始年月日")
-    life = None
-    if get("耐用年数"):
-        try:
-            life = int(get("耐用年数"))
-            if not 1 <= life <= 100:
-                raise ValueError
-        except ValueError:
-            issues.add(f"耐用年数「{get('耐用年数')}」は1〜100の整数で入力してください", row, "耐用年数")
-    is_art = get("美術品") in ("1", "○", "はい", "true", "True", "美術品")
-    if life is None and depreciable(get("種目"), cls, is_art) and not get("耐用年数"):
-        issues.add("償却資産には耐用年数が必要です", row, "耐用年数")
-    if acquired and in_service and in_service < acquired:
-        issues.add(f"供用開始年月日 {in_service} が取得年月日 {acquired} より前です", row, "供用開始年月日")
-    if acc > cost:
-        issues.add(f"減価償却累計額 {acc:,}円 が取得価額 {cost:,}円 を超えています", row, "減価償却累計額")
-    ownership = OWNERSHIP.get(get("所有区分"))
-    if ownership is None:
-        issues.add(f"所有区分「{get('所有区分')}」は 所有・リース・所有外 のいずれかにしてください", row, "所有区分")
-    if ownership == "not_owned" and not get("所有者"):
-        issues.add("所有外の資産には所有者（国・県など）を入力してください", row, "所有者")
-    try:
-        branch = int(get("枝番") or 0)
-    except ValueError:
-        issues.add(f"枝番「{get('枝番')}」は整数で入力してください", row, "枝番")
-        branch = 0
-    if not get("資産番号") or not get("資産名称"):
-        issues.add("資産番号と資産名称は必ず入力してください", row, "資産番号" if not get("資産番号") else "資産名称")
-    if len(issues) > bad:
-        return None
-    quantity = get("数量").replace(",", "") or None
-    return dict(
-        asset_no=get("資産番号")[:40], branch_no=branch, name=get("資産名称")[:200], location=get("所在地")[:200],
-        dept=get("管理所属")[:60], asset_class=CLASS_CODES[cls], kind=get("種目"), account=account,
-        ownership=ownership, legal_owner=get("所有者")[:100], useful_life=life, acquired_on=acquired,
-        in_service=in_service, quantity=quantity, unit=get("単位")[:10], purpose=get("行政目的")[:30], is_art=is_art,
-        _cost=cost, _accumulated=acc,
-    )
 
 
 def register_frame(*, lg: LocalGovernment, fiscal_year: int) -> pl.DataFrame:
@@ -286,18 +197,10 @@ def ledger_ties(*, lg: LocalGovernment, fiscal_year: int) -> list[Check]:
     end equal the balance sheet's (the 一般会計等 funds, all entries to the year)."""
     if not Asset.objects.filter(lg=lg).exists():
         return []
-    register = register_frame(lg=lg, fiscal_year=fiscal_year)
-    from kokai.core.assets import contra_for
+    from .reports import register_lines
 
     chart = chart_for(lg)
-    per_line: dict[str, int] = {}
-    for account, cost, acc in register.select("account", "cost", "accumulated").iter_rows():
-        per_line[account] = per_line.get(account, 0) + cost
-        contra = contra_for(account, chart)
-        if contra:
-            per_line[contra] = per_line.get(contra, 0) - acc
-        elif acc:
-            per_line[account] -= acc  # intangibles: written down directly
+    per_line = register_lines(lg=lg, fiscal_year=fiscal_year, chart=chart)  # by the account in force then
     funds = list(Fund.objects.filter(lg=lg, scope=Fund.GENERAL).values_list("id", flat=True))
     codes = dict(Account.objects.values_list("id", "code"))
     books: dict[str, int] = {}
