@@ -72,7 +72,36 @@ def cmd_book(args) -> int:
     return 0
 
 
+def cmd_notes(args) -> int:
+    from kokai.cli import _lg, _print_issues
+    from kokai.core.issues import InputRejected
+    from kokai.report import notes
+
+    lg = _lg(args.lg)
+    if args.notes_cmd == "export":
+        notes.export_template(lg, Path(args.file))
+        print(f"注記のひな形を {args.file} に出力しました。編集して `kokai notes import` で取り込んでください。")
+    elif args.notes_cmd == "import":
+        try:
+            changed = notes.import_template(lg, Path(args.file))
+        except InputRejected as exc:
+            return _print_issues(exc)
+        print("注記のひな形を取り込みました。" if changed else "注記のひな形に変更はありません。")
+    elif args.notes_cmd == "reset":
+        notes.reset_template(lg)
+        print("注記のひな形を既定のものに戻しました。")
+    return 0
+
+
 def add_parsers(sub) -> None:
+    s = sub.add_parser("notes", help="注記のひな形（団体が編集し、数値はシステムが埋める）")
+    ns = s.add_subparsers(dest="notes_cmd", required=True)
+    for name, text in (("export", "ひな形を書き出す"), ("import", "編集したひな形を取り込む（誤りは行番号つきで拒否）")):
+        a = ns.add_parser(name, help=text)
+        a.add_argument("file")
+    ns.add_parser("reset", help="既定のひな形に戻す")
+    s.set_defaults(fn=cmd_notes)
+
     s = sub.add_parser("book", help="財務書類・附属明細書・注記の一式を XLSX と PDF で出力する")
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--out", default=".", help="出力先のフォルダ")
