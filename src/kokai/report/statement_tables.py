@@ -75,7 +75,7 @@ def _table(st: Statements, prior: Statements | None, chart: Chart, stmt: str, *,
     return Table(
         key=f"{FORM_NUMBERS[stmt]}",
         title=f"{STATEMENT_NAMES[stmt]}（{st.scope}）",
-        subtitle=f"{lg_name}　{period(st.fiscal_year, stmt)}",
+        subtitle=period(st.fiscal_year, stmt),
         columns=columns,
         rows=tuple(rows),
         group="財務書類",

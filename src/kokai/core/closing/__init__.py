@@ -12,10 +12,10 @@ ITEM_MODULES = (
     "bonus",  # 賞与等引当金
     "retirement",  # 退職手当引当金
     "receivables",  # 未収金・長期延滞債権（調定 − 収入 − 不納欠損）
+    "loans",  # 長期貸付金 → 短期貸付金 (before doubtful: its provision reads the reclassified balances)
     "doubtful",  # 徴収不能引当金・不納欠損
     "payables",  # 未払金・未払費用・前受金
     "bonds",  # 地方債（1年内償還予定地方債への振替）
-    "loans",  # 長期貸付金 → 短期貸付金
     "funds",  # 基金の流動・固定の区分
     "guarantees",  # 損失補償等引当金
     "investments",  # 投資損失引当金・有価証券の評価替
