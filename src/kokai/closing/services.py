@@ -62,10 +62,36 @@ class ClosingResult:
     figures: dict = field(default_factory=dict)
 
 
+# What a new year's template takes over from last year's inputs: the registers as they
+# stood (the user rolls them forward), the write-off history, and last year's 未払金等 as
+# this year's 前年度分 (洗い替え). The year's own figures (bonus, retirement, receivables,
+# this year's 未払金等) start empty.
+CARRIED_OVER = {
+    "bonds": None, "loans": None, "funds": None, "guarantees": None, "investments": None,
+    "doubtful": {"不納欠損実績": "不納欠損実績"},
+    "payables": {"未払金等（本年度）": "未払金等（前年度分）"},
+}
+
+
+def carried_over(last_year: dict[str, dict[str, list]]) -> dict[str, dict[str, list]]:
+    """Last year's stored inputs → what this year's template starts from."""
+    out = {}
+    for item, sheets in last_year.items():
+        if item not in CARRIED_OVER:
+            continue
+        mapping = CARRIED_OVER[item]
+        out[item] = dict(sheets) if mapping is None else {
+            to: sheets[frm] for frm, to in mapping.items() if frm in sheets
+        }
+    return out
+
+
 def export_template(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> None:
+    """The input template, with this year's stored inputs, or else what carries over from
+    last year's (CARRIED_OVER)."""
     stored = {ci.item: ci.rows for ci in ClosingInput.objects.filter(lg=lg, fiscal_year=fiscal_year)}
-    if not stored:  # start from last year's registers (bonds, funds …) where they exist
-        stored = {ci.item: ci.rows for ci in ClosingInput.objects.filter(lg=lg, fiscal_year=fiscal_year - 1)}
+    if not stored:
+        stored = carried_over({ci.item: ci.rows for ci in ClosingInput.objects.filter(lg=lg, fiscal_year=fiscal_year - 1)})
     write_template(path, lg_name=lg.name, fiscal_year=fiscal_year, stored=stored)
 
 

@@ -46,11 +46,34 @@ def _asset_specs() -> list[SettingSpec]:
     return out
 
 
+_SCHEDULE_SPECS = (
+    SettingSpec("schedules.capital_grant_markers", "補助金等の明細: 所有外資産分とみなす語（読点区切り）",
+                "施設整備、建設費、整備事業、整備費",
+                "補助金の名称にこれらの語を含むものを「他団体への公共施設等整備補助金等（所有外資産分）」に区分する"),
+    SettingSpec("schedules.grant_rows", "補助金等の明細: 区分ごとに表示する件数", "50",
+                "これを超える小口の補助金等は「その他（n件）」にまとめる"),
+    SettingSpec("schedules.grant_threshold", "補助金等の明細: 個別に表示する金額の下限（円）", "0",
+                "この額未満の補助金等は「その他（n件）」にまとめる"),
+)
+
+
+def schedule_settings(lg: LocalGovernment, values: Mapping[str, str] | None = None):
+    """The 団体's :class:`kokai.core.schedules.ScheduleSettings`."""
+    import re
+
+    from kokai.core.schedules import ScheduleSettings
+
+    values = settings_for(lg) if values is None else values
+    markers = tuple(w for w in re.split(r"[、,，\s]+", values["schedules.capital_grant_markers"]) if w)
+    return ScheduleSettings(capital_grant_markers=markers, grant_rows=int(values["schedules.grant_rows"]),
+                            grant_threshold=int(values["schedules.grant_threshold"]))
+
+
 def catalogue() -> dict[str, SettingSpec]:
-    """Every setting by key, in a stable order (assets, closing items, notes)."""
+    """Every setting by key, in a stable order (assets, schedules, closing items, notes)."""
     from kokai.core.closing import items
 
-    specs = _asset_specs()
+    specs = _asset_specs() + list(_SCHEDULE_SPECS)
     for m in items():
         specs.extend(getattr(m, "SETTINGS", ()))
     try:

@@ -54,13 +54,13 @@ def build_document(
     except ImportError:
         schedule_tables = None
     if schedule_tables is not None:
-        schedules += schedule_tables(lg=lg, fiscal_year=fiscal_year)
+        schedules += schedule_tables(lg=lg, fiscal_year=fiscal_year, statements=st)
     from kokai.closing.services import outcomes
 
     done, _skipped = outcomes(lg=lg, fiscal_year=fiscal_year)
     for _m, out in done:
         schedules += list(out.tables)
-    provisions = _provisions_table(lg, fiscal_year, chart)
+    provisions = _provisions_table(lg, fiscal_year, chart, [f for _m, out in done for f in out.figures])
     if provisions is not None:
         schedules.append(provisions)
     seen = set()
@@ -78,17 +78,31 @@ def build_document(
                     parts=tuple(parts))
 
 
-def _provisions_table(lg: LocalGovernment, fiscal_year: int, chart) -> Table | None:
+def _provisions_table(lg: LocalGovernment, fiscal_year: int, chart, figures=()) -> Table | None:
     """引当金の明細 from the ledger: each 引当金 line's balance at the start and end of the
-    year, its increase (繰入) and decrease (取崩・目的使用) from the year's postings."""
+    year and its 目的使用 from the year's postings; where a closing item reports the gross
+    movement (a 洗替 posts one netted entry), its figures 「<引当金> 本年度減少額（目的使用）／
+    （その他）」 are used instead."""
     try:
         from kokai.core.closing.provisions_table import provisions_table
     except ImportError:
         return None
+    from kokai.core.chart import ChartError
+
     from .provisions import provision_figures
 
     prior, end, used = provision_figures(lg=lg, fiscal_year=fiscal_year, chart=chart)
-    return provisions_table(prior, end, used)
+    other: dict[str, int] = {}
+    for f in figures:
+        for suffix, target in ((" 本年度減少額（目的使用）", used), (" 本年度減少額（その他）", other)):
+            if f.label.endswith(suffix):
+                try:
+                    code = chart.resolve(f.label.removesuffix(suffix)).code
+                except (ChartError, KeyError):
+                    continue  # a label naming no single line (e.g. a class of receivable)
+                if code in end:
+                    target[code] = f.amount
+    return provisions_table(prior, end, used, other, chart=chart)
 
 
 def write_book(

@@ -61,7 +61,10 @@ def schedule_tables(*, lg: LocalGovernment, fiscal_year: int, settings: Schedule
     """This module's 附属明細書 in print order: 有形固定資産の明細, 有形固定資産の行政目的別明細,
     補助金等の明細, 財源の明細, 財源情報の明細, 資金の明細. ``statements`` (the year's, 一般会計等)
     may be given when the caller has built them already."""
-    settings = settings or ScheduleSettings()
+    if settings is None:
+        from kokai.ledger.lg_settings import schedule_settings
+
+        settings = schedule_settings(lg)
     st = statements or statements_for(lg=lg, fiscal_year=fiscal_year)[0]
     grants, revenues = record_flows(lg=lg, fiscal_year=fiscal_year, settings=settings)
     return [
