@@ -83,9 +83,9 @@ def test_the_template_has_a_sheet_per_input_and_reads_back_what_it_wrote(town, t
     wb = openpyxl.load_workbook(out)
     expected = ["説明", *(s.name for m in items() for s in m.SHEETS)]
     assert wb.sheetnames == expected
-    got = import_inputs(lg=town, fiscal_year=2024, path=out)  # empty sheets: every item "nothing to book"
-    assert set(got) == {m.TITLE for m in items()}
-    assert all(n == 0 for n in got.values())
+    assert import_inputs(lg=town, fiscal_year=2024, path=out) == {}  # empty sheets: no item entered
+    r = close_year(lg=town, fiscal_year=2024)
+    assert r.items == () and set(r.skipped) == {m.TITLE for m in items()}
 
 
 def test_a_template_that_is_not_an_xlsx_is_refused(town, tmp_path):
@@ -110,3 +110,64 @@ def test_the_database_itself_refuses_an_entry_for_a_closed_year(town):
         JournalEntry.objects.create(lg=town, fiscal_year=2024, date=dt.date(2025, 3, 31), fund=fund, kind=4,
                                     voucher_no="SQL-2", batch=closing)
         transaction.set_rollback(True)  # an entry without lines is refused on PostgreSQL at commit; not kept here
+
+
+def _fill(path, sheet: str, rows: list[dict]) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    headers = [str(c.value).removesuffix("（必須）") if c.value else "" for c in ws[1]]
+    for r, row in enumerate(rows, start=2):
+        for h, v in row.items():
+            ws.cell(r, headers.index(h) + 1).value = v
+    wb.save(path)
+
+
+def test_a_bonus_provision_through_the_template_then_changed_and_closed_again(town, tmp_path):
+    """賞与等引当金 of the town, 洗替 (the default), share 4/6 (the default):
+
+    first input   (期末・勤勉手当 1,200 + 法定福利費 300) × 4/6 = 1,000
+                  → Dr 賞与等引当金繰入額 1,000 / Cr 賞与等引当金 1,000
+    re-run        nothing posted, nothing reversed
+    new estimate  (1,500 + 300) × 4/6 = 1,200: the 1,000 entry is reversed (取消-…) and
+                  the entry posted again as …#2 with 1,200; BS shows 1,200, PL 繰入額 1,200.
+    """
+    from kokai.ledger.reporting import statements_for
+
+    path = tmp_path / "closing.xlsx"
+    export_template(lg=town, fiscal_year=2024, path=path)
+    _fill(path, "賞与等引当金", [{"区分": "全職員", "期末・勤勉手当見込額": 1_200, "法定福利費見込額": 300}])
+    import_inputs(lg=town, fiscal_year=2024, path=path)
+    first = close_year(lg=town, fiscal_year=2024)
+    assert first.posted == 1 and "賞与等引当金" in first.items
+    st, checks = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("BS/流動負債/賞与等引当金") == 1_000
+    assert st.amount("PL/経常費用/業務費用/人件費/賞与等引当金繰入額") == 1_000
+    assert [str(c) for c in checks if not c.ok] == []
+
+    again = close_year(lg=town, fiscal_year=2024)
+    assert (again.posted, again.reversed) == (0, 0)
+
+    export_template(lg=town, fiscal_year=2024, path=path)  # this year's stored inputs come back filled in
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["賞与等引当金"][2]][:3] == ["全職員", None, 1_200]
+    _fill(path, "賞与等引当金", [{"期末・勤勉手当見込額": 1_500}])
+    import_inputs(lg=town, fiscal_year=2024, path=path)
+    changed = close_year(lg=town, fiscal_year=2024)
+    assert (changed.posted, changed.reversed) == (1, 1)
+    st, _ = statements_for(lg=town, fiscal_year=2024)
+    assert st.amount("BS/流動負債/賞与等引当金") == 1_200
+    assert st.amount("PL/経常費用/業務費用/人件費/賞与等引当金繰入額") == 1_200
+    vouchers = set(JournalEntry.objects.filter(lg=town, fiscal_year=2024, batch__kind="close")
+                   .values_list("voucher_no", flat=True))
+    assert vouchers == {"決算-bonus-1", "取消-決算-bonus-1", "決算-bonus-1#2"}
+
+
+def test_a_bad_template_row_is_refused_with_sheet_row_and_column(town, tmp_path):
+    path = tmp_path / "closing.xlsx"
+    export_template(lg=town, fiscal_year=2024, path=path)
+    _fill(path, "賞与等引当金", [{"区分": "全職員", "期末・勤勉手当見込額": "たくさん"}])
+    with pytest.raises(InputRejected) as e:
+        import_inputs(lg=town, fiscal_year=2024, path=path)
+    issue = e.value.issues[0]
+    assert (issue.sheet, issue.row, issue.column) == ("賞与等引当金", 2, "期末・勤勉手当見込額")
+    assert not close_year(lg=town, fiscal_year=2024).items  # nothing was stored

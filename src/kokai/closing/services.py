@@ -96,7 +96,9 @@ def export_template(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> Non
 
 
 def import_inputs(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> dict[str, int]:
-    """Store the items found in a filled-in template (all or nothing); item title → rows."""
+    """The filled-in template becomes the year's closing inputs (all or nothing): items with
+    rows are stored, items left empty are removed (the template is written with every
+    stored input, so a round trip keeps them). Returns item title → rows."""
     found, issues = read_template(path)
     if issues:
         raise InputRejected(issues)
@@ -104,6 +106,7 @@ def import_inputs(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> dict[
     out = {}
     titles = {m.KEY: m.TITLE for m in items()}
     with transaction.atomic():
+        ClosingInput.objects.filter(lg=lg, fiscal_year=fiscal_year).exclude(item__in=list(found)).delete()
         for key, sheets in found.items():
             ClosingInput.objects.update_or_create(
                 lg=lg, fiscal_year=fiscal_year, item=key,

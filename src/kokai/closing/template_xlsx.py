@@ -95,8 +95,8 @@ def write_template(path: Path, *, lg_name: str, fiscal_year: int, stored: Mappin
 
 
 def read_template(path: Path) -> tuple[dict[str, dict[str, list[dict]]], list[Issue]]:
-    """item key → sheet name → typed rows, for every item sheet present in the file (a sheet
-    left empty gives an empty list: the item is entered as "nothing to book")."""
+    """item key → sheet name → typed rows, for every item with at least one row in the file
+    (an item whose sheets are all empty is not entered: the run skips it and says so)."""
     import openpyxl
 
     issues = check_xlsx(path)
@@ -107,11 +107,13 @@ def read_template(path: Path) -> tuple[dict[str, dict[str, list[dict]]], list[Is
     except Exception:  # openpyxl raises many kinds on a damaged file
         return {}, [Issue("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください", file=path.name)]
     out: dict[str, dict[str, list[dict]]] = {}
+    seen = 0
     try:
         for m in items():
             for s in m.SHEETS:
                 if s.name not in wb.sheetnames:
                     continue
+                seen += 1
                 it = wb[s.name].iter_rows(values_only=True)
                 # compared as NFKC text, as cell_text gives them (（必須） → (必須))
                 names = [cell_text(h).removesuffix("(必須)") for h in (next(it, None) or ())]
@@ -137,7 +139,8 @@ def read_template(path: Path) -> tuple[dict[str, dict[str, list[dict]]], list[Is
                 out.setdefault(m.KEY, {})[s.name] = rows
     finally:
         wb.close()
-    if not out and not issues:
+    out = {key: sheets for key, sheets in out.items() if any(sheets.values())}
+    if not seen and not issues:
         issues.append(Issue("決算整理の入力シートが1つもありません。`kokai close --template` で出力したファイルを使ってください",
                             file=path.name))
     return out, issues
