@@ -571,3 +571,28 @@ def test_account_bookings_move_the_cf_line_where_the_account_implies_it():
     with pytest.raises(InputRejected, match="候補ではありません"):
         m.apply_decisions(ruled, decisions.with_columns(pl.lit("BS/流動資産/現金預金").alias("account")),
                           standard_rules())
+
+
+def test_movables_below_the_threshold_are_refused_and_the_threshold_is_the_towns(town, sheet):
+    """The 1,000,000 payment split in two 物品 of 400,000 and 600,000 (計上基準額 50万円, the
+    default): the 400,000 one is an expense — refused on its row; the same two rows pass
+    once the town sets the threshold to 30万円; at 100万円 both are refused."""
+    from kokai.ledger.lg_settings import set_setting
+
+    rows = [
+        {"判断": "資産計上（新規資産）", "金額": 400_000, "勘定科目": "物品", "資産名称": "公用車ナビ一式",
+         "耐用年数": 5, "供用開始日": "2025-03-01"},
+        {"判断": "資産計上（新規資産）", "金額": 600_000, "勘定科目": "物品", "資産名称": "除雪機",
+         "耐用年数": 5, "供用開始日": "2025-03-01"},
+    ]
+    path = fill(sheet, rows)
+    with pytest.raises(InputRejected) as exc:
+        import_matching(lg=town, fiscal_year=2024, path=path)
+    assert [(r, c) for _s, r, c, _m in errors(exc)] == [(2, "判断")]
+    assert "400,000円 は物品の計上基準額 500,000円 未満" in errors(exc)[0][3]
+    set_setting(lg=town, key="assets.movable_threshold", value="300000")
+    assert import_matching(lg=town, fiscal_year=2024, path=path) == 2
+    set_setting(lg=town, key="assets.movable_threshold", value="1000000")
+    with pytest.raises(InputRejected) as exc:
+        import_matching(lg=town, fiscal_year=2024, path=path)
+    assert [(r, c) for _s, r, c, _m in errors(exc)] == [(2, "判断"), (3, "判断")]

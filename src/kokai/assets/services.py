@@ -170,7 +170,9 @@ def depreciate(*, lg: LocalGovernment, fiscal_year: int, fund: str = "01") -> De
     """The year's depreciation for the whole register: one change per asset charged and one
     journal per BS line (Dr 減価償却費 / Cr 累計額). A second run posts nothing."""
     register = register_frame(lg=lg, fiscal_year=fiscal_year)
-    charges = compute_charges(register, fiscal_year, chart=chart_for(lg))
+    from kokai.ledger.lg_settings import asset_settings
+
+    charges = compute_charges(register, fiscal_year, asset_settings(lg), chart=chart_for(lg))
     charged = charges.filter(pl.col("charge") > 0)
     if charged.height == 0:
         return DepreciationRun(register.height, 0, 0, 0)

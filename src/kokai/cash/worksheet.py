@@ -492,7 +492,10 @@ def import_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
         raise InputRejected(issues)
     table = rules_for(lg)
     payments = matching_payments(lg=lg, fiscal_year=fiscal_year, rules=table)
-    decisions, issues = m.validate_rows(rows, records=payments, chart=chart_for(lg), file=path.name, sheet=SHEET)
+    from kokai.ledger.lg_settings import asset_settings
+
+    decisions, issues = m.validate_rows(rows, records=payments, chart=chart_for(lg), file=path.name, sheet=SHEET,
+                                        thresholds=asset_settings(lg))
     lookup, funds = m.payment_lookup(payments)
     present = {(k[0], "E", k[1], k[2]) for row in rows if (k := m.row_key(row, funds)) in lookup}
     if account_rows is not None:

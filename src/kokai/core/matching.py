@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .assets import INTANGIBLE_ROOT, Settings
 from .cells import cell_date, cell_int, cell_text
 from .chart import Chart, ChartError, Line
 from .issues import InputRejected, Issue
@@ -274,12 +275,15 @@ def row_key(row: Mapping[str, object], funds: Mapping[str, str]) -> tuple[str, s
 
 def validate_rows(
     rows: Iterable[Mapping[str, object]], *, records: pl.DataFrame, chart: Chart, file: str = "", sheet: str = "",
+    thresholds: Settings | None = None,
 ) -> tuple[pl.DataFrame, list[Issue]]:
     """Check the rows read from a worksheet; return the decisions (schema DECISION_SCHEMA) and issues.
 
     ``rows`` are dicts by header, each with its sheet row number under ``"_row"``; ``records``
     are the payments needing a decision (see :func:`payment_lookup`). A payment whose rows all
-    have an empty 判断 gets no decision (it stays provisional).
+    have an empty 判断 gets no decision (it stays provisional). A new 物品 or 無形固定資産
+    whose cost (all its payments, by 資産番号 or else 資産名称) is below the 団体's 計上基準額
+    (``thresholds``: kokai.core.assets.Settings) is refused: it is an expense.
     """
     payments, funds = payment_lookup(records)
     issues: list[Issue] = []
@@ -315,6 +319,7 @@ def validate_rows(
         groups.setdefault(key, []).append(row)
 
     out: list[dict[str, object]] = []
+    rows_of: dict[int, object] = {}  # id(part) → its sheet row
     assets: dict[str, tuple[int | None, str, int | None]] = {}  # 資産番号 → (row, account, life)
     for key, group in groups.items():
         pay = payments[key]
@@ -355,8 +360,35 @@ def validate_rows(
                     bad(f"資産番号「{no}」は{prev[0]}行目と勘定科目か耐用年数が違います。同じ資産には同じ値を入れてください",
                         g.get(ROW), "資産番号")
             out.append(p)
+            rows_of[id(p)] = g.get(ROW)
+    issues += _below_threshold(out, rows_of, thresholds or Settings(), chart, file=file, sheet=sheet)
     frame = pl.DataFrame(out, schema=DECISION_SCHEMA, orient="row") if out else pl.DataFrame(schema=DECISION_SCHEMA)
     return frame, issues
+
+
+def _below_threshold(parts: list[dict], rows_of: dict[int, object], settings: Settings, chart: Chart, *,
+                     file: str, sheet: str) -> list[Issue]:
+    """New 物品 / 無形固定資産 whose total cost is under the 団体's 計上基準額 (assets.md §4)."""
+    totals: dict[tuple[str, str], list] = {}
+    for p in parts:
+        if p["kind"] != "asset_new" or not p["account"]:
+            continue
+        account = p["account"]
+        cls = "物品" if account.endswith("/物品") else "無形固定資産" if account.startswith(INTANGIBLE_ROOT) else ""
+        if not cls:
+            continue
+        key = (p["account"], p["asset_no"] or p["asset_name"])
+        entry = totals.setdefault(key, [0, rows_of[id(p)], cls, p["asset_name"]])
+        entry[0] += p["amount"]
+    out = []
+    for (_account, _name), (cost, row, cls, name) in totals.items():
+        if not settings.capitalised(cost, cls):
+            limit = settings.movable_threshold if cls == "物品" else settings.software_threshold
+            out.append(Issue(
+                f"「{name}」の取得価額 {cost:,}円 は{cls}の計上基準額 {limit:,}円 未満です。費用（備品購入費等）と"
+                "してください（基準額は `kokai settings` で団体ごとに変更できます）", file=file, sheet=sheet, row=row,
+                column="判断"))
+    return out
 
 
 def _part(g, pay: _Payment, seq: int, *, single: bool, chart: Chart, bad) -> dict[str, object] | None:
