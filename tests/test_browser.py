@@ -1,5 +1,6 @@
 """End to end in a real browser: the ``kokai`` command builds a ledger, serves it with
-waitress, and Debian's Chromium logs in and reads 資産合計 off the 貸借対照表.
+waitress, and Debian's Chromium logs in, reads 資産合計 off the 貸借対照表 and downloads
+the 財務書類一式 as a PDF.
 
 Nothing is downloaded: the browser is Debian's (``KOKAI_CHROMIUM`` or /usr/bin/chromium);
 without it the test is skipped. Set ``KOKAI_SCREENSHOT=/path/file.png`` to keep a copy
@@ -166,10 +167,11 @@ def test_log_in_and_read_the_balance_sheet_in_chromium(chromium, served_ledger, 
             page.click("a[data-year='2024']")
             page.wait_for_url(base + "/999999/2024/")
             assert page.locator("h1").inner_text() == "令和6年度 財務書類（一般会計等）"
-            total = page.locator('td[data-path="BS/資産合計"]')
+            total = page.locator('td[data-path="BS/資産合計"][data-col="本年度"]')
             assert total.inner_text() == "4,140"
-            assert page.locator('td[data-path="BS/負債及び純資産合計"]').inner_text() == "4,140"
-            deficit = page.locator('td[data-path="BS/余剰分（不足分）"]')
+            liabilities = 'td[data-path="BS/負債及び純資産合計"][data-col="本年度"]'
+            assert page.locator(liabilities).inner_text() == "4,140"
+            deficit = page.locator('td[data-path="BS/余剰分（不足分）"][data-col="本年度"]')
             assert deficit.inner_text() == "△800"
             end = page.locator('td[data-path="NW/本年度末純資産残高"][data-col="固定資産等形成分"]')
             assert end.inner_text() == "3,370"
@@ -193,7 +195,7 @@ def test_log_in_and_read_the_balance_sheet_in_chromium(chromium, served_ledger, 
             # Switch to 千円: each figure is rounded on its own, and the page says so.
             page.click("a[data-unit='千円']")
             page.wait_for_url("**unit=*")
-            assert page.locator('td[data-path="BS/資産合計"]').inner_text() == "4"
+            assert page.locator('td[data-path="BS/資産合計"][data-col="本年度"]').inner_text() == "4"
             assert "千円未満を四捨五入" in page.inner_text(".rounding-note")
 
             # Log out: back to the login form, and the statements are closed again.
@@ -201,5 +203,37 @@ def test_log_in_and_read_the_balance_sheet_in_chromium(chromium, served_ledger, 
             page.wait_for_url(base + "/login/")
             page.goto(base + "/999999/2024/")
             assert page.url.startswith(base + "/login/")
+        finally:
+            browser.close()
+
+
+def test_download_the_book_as_pdf_in_chromium(chromium, served_ledger, tmp_path):
+    """The 財務書類一式（PDF） link on the statements page gives an attachment named in
+    Japanese whose bytes are a PDF."""
+    from playwright.sync_api import sync_playwright
+
+    base = served_ledger
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(accept_downloads=True, locale="ja-JP")
+            page.set_default_timeout(30_000)
+            page.goto(base + "/999999/2024/")
+            page.fill("#id_username", "kaikei")
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(base + "/999999/2024/")
+            assert "未確定" in page.inner_text(".year-status")
+
+            link = page.locator("a[data-download='book-pdf']")
+            assert link.inner_text().replace("\n", "") == "財務書類一式PDF"
+            with page.expect_download() as info:
+                link.click()
+            download = info.value
+            assert download.failure() is None
+            assert download.suggested_filename == "財務書類一式_テスト市_令和6年度.pdf"
+            saved = tmp_path / "book.pdf"
+            download.save_as(saved)
+            assert saved.read_bytes()[:5] == b"%PDF-"
         finally:
             browser.close()

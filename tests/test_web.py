@@ -2,7 +2,9 @@
 
 The ledger: an opening 貸借対照表 (資産 4,750 / 負債 1,550 / 純資産 2,000 after netting the
 建物減価償却累計額) and six journal entries (給料 300, 市民税 900, 工事 400, 減価償却 100,
-歳計外現金 20, 寄附された土地 70). At the year end 資産合計 is 4,140.
+歳計外現金 20, 寄附された土地 70). At the year end 資産合計 is 4,140. Some tests add
+令和7年度 (給料 500, 市民税 1,200) to see the 前年度 column, close 令和6年度 to see it
+確定済み, and download the deliverables.
 
 Only the ``db`` fixture (a rolled-back transaction) is used: the journal tables refuse
 DELETE, so a flush by TransactionTestCase would fail.
@@ -10,15 +12,23 @@ DELETE, so a flush by TransactionTestCase would fail.
 
 from __future__ import annotations
 
+import logging
 import re
+import tempfile
+from html import unescape
+from io import BytesIO
+from urllib.parse import unquote, urlencode
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from pypdf import PdfReader
 
 from kokai.ledger.imports import import_journals, import_opening
 from kokai.ledger.masters import register
 from kokai.ledger.models import ImportBatch, JournalEntry, JournalLine
 
+from .conftest import account
 from .tiny_city import JOURNALS_CSV, OPENING_CSV
 
 PASSWORD = "kaikei-kensa-2024"
@@ -66,7 +76,16 @@ def cell(html: str, path: str, col: str | None = None) -> str:
 # --- login -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/", "/999999/2024/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/999999/2024/",
+        "/999999/2024/book.xlsx",
+        "/999999/2024/book.pdf",
+        "/999999/2024/verification.xlsx",
+    ],
+)
 def test_anonymous_user_is_sent_to_login(client, town, url):
     r = client.get(url)
     assert r.status_code == 302
@@ -181,10 +200,8 @@ def test_totals_are_marked_and_lines_indented(client_in, town):
 def test_checks_are_listed_with_both_sides(client_in, town):
     html = client_in.get("/999999/2024/").content.decode()
     assert "整合性チェック すべてOK" in html
-    ids = re.findall(r'data-check="(C\d+)"', html)
-    assert {f"C{i}" for i in range(1, 14)} <= set(ids)
-    c1 = re.search(r'data-check="C1">(.*?)</tr>', html, re.S).group(1)
-    assert ">OK<" in c1 and "資産合計" in c1 and c1.count("4,140") == 2
+    c1 = re.search(r'data-check="C1"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert ">一致<" in c1 and "資産合計" in c1 and c1.count("4,140") == 2
 
 
 def test_unit_switch_to_thousand_yen_rounds_each_figure(client_in, town):
@@ -198,7 +215,7 @@ def test_unit_switch_to_thousand_yen_rounds_each_figure(client_in, town):
     assert cell(html, "PL/純行政コスト") == "0"  # 400円: small, but not nothing
     assert cell(html, "BS/繰延資産") == "-"
     # the checks stay exact, in yen
-    assert re.search(r'data-check="C1">.*?4,140', html, re.S)
+    assert re.search(r'data-check="C1"[^>]*>.*?4,140', html, re.S)
 
 
 def test_unit_switch_with_truncation(client_in, town):
@@ -218,9 +235,262 @@ def test_million_yen_and_an_unknown_unit_falls_back_to_yen(client_in, town):
     )
 
 
-@pytest.mark.parametrize("url", ["/999999/2023/", "/123456/2024/", "/999999/nen/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/999999/2023/",
+        "/123456/2024/",
+        "/999999/nen/",
+        "/999999/2023/book.pdf",
+        "/123456/2024/book.xlsx",
+        "/999999/2025/verification.xlsx",
+    ],
+)
 def test_unknown_year_or_town_is_404(client_in, town, url):
     assert client_in.get(url).status_code == 404
+
+
+# --- the second year: 前年度 column ----------------------------------------------------
+
+# 令和7年度 of テスト市: 給料 500 paid and 市民税 1,200 received, both in cash.
+JOURNALS_2025_CSV = """\
+伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要
+1,2025-04-25,2025,一般会計,0101,職員給与費,500,人件費支出,500,4月分給料
+2,2025-05-10,2025,一般会計,0103,税収等収入,1200,NW/財源/税収等,1200,市民税
+"""
+
+
+@pytest.fixture
+def second_year(town, tmp_path):
+    journals = tmp_path / "j2025.csv"
+    journals.write_text(JOURNALS_2025_CSV, encoding="utf-8")
+    import_journals(lg=town, path=journals)
+    return town
+
+
+def test_the_first_year_has_an_empty_prior_year_column(client_in, town):
+    html = client_in.get("/999999/2024/").content.decode()
+    assert cell(html, "BS/資産合計", "本年度") == "4,140"
+    assert cell(html, "BS/資産合計", "前年度") == ""
+    assert cell(html, "PL/純行政コスト", "前年度") == ""
+    assert cell(html, "NW/本年度末純資産残高", "前年度") == ""
+    assert "令和5年度の仕訳がないため前年度欄は空欄です。" in html
+    assert '<th scope="col" class="amount prior">前年度（合計）</th>' in html
+
+
+def test_the_second_year_shows_last_years_figures_beside_this_years(client_in, second_year):
+    """2025 (令和7年度) beside 2024:
+    現金預金  770 − 給料 500 + 市民税 1,200 = 1,470   (2024: 770)
+    資産合計  4,140 + 700 = 4,840                      (2024: 4,140)
+    余剰分    △800 + 700 = △100                        (2024: △800)
+    純行政コスト 500                                     (2024: 給料 300 + 減価償却 100 = 400)
+    業務活動収支 1,200 − 500 = 700                       (2024: 900 − 300 = 600)
+    本年度末純資産残高 合計 2,570 + 700 = 3,270           (2024: 2,000 + 570 = 2,570)"""
+    html = client_in.get("/999999/2025/").content.decode()
+    pairs = {
+        "BS/流動資産/現金預金": ("1,470", "770"),
+        "BS/資産合計": ("4,840", "4,140"),
+        "BS/負債合計": ("1,570", "1,570"),
+        "BS/余剰分（不足分）": ("△100", "△800"),
+        "BS/繰延資産": ("-", "-"),
+        "PL/純行政コスト": ("500", "400"),
+        "CF/業務活動収支": ("700", "600"),
+        "CF/本年度末現金預金残高": ("1,470", "770"),
+    }
+    for path, (now, before) in pairs.items():
+        assert (cell(html, path, "本年度"), cell(html, path, "前年度")) == (now, before), path
+    # NW: the three columns of this year, then last year's 合計 only
+    end = "NW/本年度末純資産残高"
+    assert [cell(html, end, c) for c in ("合計", "固定資産等形成分", "余剰分（不足分）", "前年度")] == [
+        "3,270", "3,370", "△100", "2,570",
+    ]
+    assert cell(html, "NW/前年度末純資産残高", "前年度") == "2,000"
+    assert "前年度欄は空欄です" not in html
+    # the 前年度 figure is negative in red like this year's
+    assert re.search(r'class="amount negative" data-path="BS/余剰分（不足分）" data-col="前年度"', html)
+
+
+def test_the_prior_year_column_follows_the_unit_and_rounding(client_in, second_year):
+    html = client_in.get("/999999/2025/", {"unit": "千円"}).content.decode()
+    assert cell(html, "BS/資産合計", "本年度") == "5"  # 4,840円 rounds up
+    assert cell(html, "BS/資産合計", "前年度") == "4"  # 4,140円 rounds down
+    assert cell(html, "BS/余剰分（不足分）", "前年度") == "△1"  # △800円
+    html = client_in.get("/999999/2025/", {"unit": "千円", "rounding": "切り捨て"}).content.decode()
+    assert cell(html, "BS/資産合計", "本年度") == "4"
+    assert cell(html, "BS/余剰分（不足分）", "前年度") == "0"  # △800円 truncates to 0
+
+
+# --- the year's status and the full list of checks ---------------------------------
+
+
+def statuses(html: str, check_id: str) -> list[str]:
+    return re.findall(rf'data-check="{check_id}" data-status="([^"]+)"', html)
+
+
+def test_every_check_of_the_verification_is_listed_with_its_status(client_in, town):
+    """First year on Kokai: C14 (prior year as published) and the register / cash checks
+    have nothing to compare (対象外, grey); C17 is a 注記 item. None of them is a failure."""
+    html = client_in.get("/999999/2024/").content.decode()
+    ids = set(re.findall(r'data-check="([A-Z]\d+)"', html))
+    assert {f"C{i}" for i in range(1, 19)} | {"L1", "L2", "A1", "R1"} <= ids
+    assert statuses(html, "C1") == ["一致"] and statuses(html, "L1") == ["一致"]
+    assert statuses(html, "C14") == ["対象外"]
+    assert re.search(r'<tr class="na" data-check="C14"', html)
+    assert '<span class="pill na">対象外</span>' in html
+    assert statuses(html, "C17") == ["注記"]
+    assert statuses(html, "A1") == ["対象外"] and statuses(html, "R1") == ["対象外"]
+    assert "不一致" not in "".join(re.findall(r'data-status="([^"]+)"', html))
+    assert "整合性チェック すべてOK" in html
+
+
+def test_a_warning_is_shown_as_caution_not_as_a_failure(client_in, town, tmp_path):
+    """A withheld tax booked to 預り金 (30) but not set aside as 歳計外現金: BS 預り金
+    70 + 30 = 100 against CF 本年度末歳計外現金残高 70 — C16 is a warning (注意)."""
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+        "7,2024-06-30,2024,一般会計,0101,職員給与費,30,預り金,30,源泉所得税（未納付）\n",
+        encoding="utf-8",
+    )
+    import_journals(lg=town, path=extra)
+    html = client_in.get("/999999/2024/").content.decode()
+    assert statuses(html, "C16") == ["注意"]
+    c16 = re.search(r'data-check="C16"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert c16.count(">100<") == 1 and c16.count(">70<") == 1
+    assert "整合性チェック 不一致なし（注意 1件）" in html
+    assert 'class="check-badge caution"' in html and "不一致があります" not in html
+
+
+def test_a_running_total_that_drifted_is_a_failure(client_in, town):
+    """The running total of 職員給与費 raised by 1 yen behind the ledger's back (300 → 301):
+    L1 recounts the lines and disagrees; the statements read the totals, so the cost is
+    1 yen too high and the 純資産 1 yen too low against unchanged assets (C1)."""
+    from django.db.models import F
+
+    from kokai.ledger.models import Account, LedgerBalance
+
+    salary = Account.objects.get(code=account("PL/経常費用/業務費用/人件費/職員給与費"))
+    assert LedgerBalance.objects.filter(lg=town, fiscal_year=2024, account=salary).update(
+        amount=F("amount") + 1
+    ) == 1
+    html = client_in.get("/999999/2024/").content.decode()
+    assert statuses(html, "L1") == ["不一致"] and statuses(html, "C1") == ["不一致"]
+    assert re.search(r'<tr class="ng" data-check="L1"', html)
+    failed = re.findall(r'data-status="不一致"', html)
+    assert f"整合性チェックに不一致があります（{len(failed)}件）" in html
+    assert 'class="check-badge ng"' in html and "すべてOK" not in html
+
+
+def test_the_year_is_open_until_closed_then_locked_with_its_date(client_in, second_year):
+    from django.utils import timezone
+
+    from kokai.closing.services import close_year
+    from kokai.core.parse import wareki_date
+    from kokai.ledger.models import YearLock
+
+    html = client_in.get("/999999/2024/").content.decode()
+    assert 'data-status="open"><strong>未確定</strong>' in html
+    # before 2024 is closed, 2025 has no published prior year to tie to: C14 対象外
+    assert statuses(client_in.get("/999999/2025/").content.decode(), "C14") == ["対象外"]
+
+    close_year(lg=second_year, fiscal_year=2024)
+    when = timezone.localtime(YearLock.objects.get(lg=second_year, fiscal_year=2024).locked_at)
+    html = client_in.get("/999999/2024/").content.decode()
+    assert 'data-status="locked"><strong>確定済み</strong>' in html
+    assert f"{wareki_date(when.date())} {when:%H:%M} 確定" in html
+    assert "未確定" not in html
+    # the year list marks it; 2025 stays open
+    years = client_in.get("/").content.decode()
+    assert re.search(r'data-year="2024">[^<]*<span class="muted">[^<]*</span> 財務書類 '
+                     r'<span class="year-tag locked">確定済み</span>', years)
+    assert not re.search(r'data-year="2025">[^<]*<span class="muted">[^<]*</span> 財務書類 <span', years)
+    html = client_in.get("/999999/2025/").content.decode()
+    assert "<strong>未確定</strong>" in html
+    # C14 now ties 2025's 前年度末 figures to 2024 as closed, each of them 一致
+    c14 = statuses(html, "C14")
+    assert c14 and set(c14) == {"一致"}
+
+
+# --- downloads -----------------------------------------------------------------------
+
+
+def download_href(html: str, kind: str) -> str:
+    m = re.search(rf'<a href="([^"]+)" data-download="{kind}"', html)
+    assert m, f"no link {kind}"
+    return unescape(m.group(1))
+
+
+def attachment_name(response) -> str:
+    """The Japanese file name of an attachment (RFC 5987 filename*)."""
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; ")
+    m = re.search(r"filename\*=UTF-8''([A-Za-z0-9%._~-]+)$", disposition)
+    assert m, disposition
+    return unquote(m.group(1))
+
+
+@pytest.fixture
+def scratch(monkeypatch, tmp_path):
+    """The temporary directory the downloads are generated in (to see nothing is left)."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_the_page_links_the_three_deliverables_with_its_unit(client_in, town):
+    html = client_in.get("/999999/2024/", {"unit": "千円", "rounding": "切り捨て"}).content.decode()
+    assert download_href(html, "book-xlsx") == "/999999/2024/book.xlsx?" + urlencode(
+        {"unit": "千円", "rounding": "切り捨て"}
+    )
+    assert download_href(html, "book-pdf").startswith("/999999/2024/book.pdf?unit=%E5%8D%83%E5%86%86")
+    assert download_href(html, "verification-xlsx") == "/999999/2024/verification.xlsx"
+
+
+def test_the_book_as_pdf(client_in, town, scratch, caplog):
+    caplog.set_level(logging.INFO, logger="kokai.web")
+    html = client_in.get("/999999/2024/").content.decode()
+    r = client_in.get(download_href(html, "book-pdf"))
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"].startswith('attachment; filename="kokai-999999-2024-book.pdf"; ')
+    assert attachment_name(r) == "財務書類一式_テスト市_令和6年度.pdf"
+    assert r.content[:5] == b"%PDF-"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(r.content)).pages)
+    assert "資産合計" in text and "4,140" in text  # in yen, as the page was
+    assert list(scratch.iterdir()) == []  # generated in a temporary directory, removed
+    logged = [rec.getMessage() for rec in caplog.records if rec.name == "kokai.web"]
+    assert any("kaikei" in m and "財務書類一式_テスト市_令和6年度.pdf" in m for m in logged)
+
+
+def test_the_book_as_a_workbook_in_thousand_yen(client_in, second_year, scratch):
+    """千円, 四捨五入: the cells keep the yen — 資産合計 4,840 (本年度), 4,140 (前年度),
+    増減 700 — and the number format shows them in 千円 (5, 4, 1)."""
+    r = client_in.get("/999999/2025/book.xlsx", {"unit": "千円"})
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert attachment_name(r) == "財務書類一式_テスト市_令和7年度.xlsx"
+    wb = openpyxl.load_workbook(BytesIO(r.content), data_only=True)
+    assert wb.sheetnames[0] == "目次"
+    bs = wb[next(n for n in wb.sheetnames if n.startswith("様式第1号"))]
+    total = next(row for row in bs.iter_rows() if row[0].value == "資産合計")
+    assert tuple(c.value for c in total[1:4]) == (4_840, 4_140, 700)
+    assert total[1].number_format == '#,##0,;"△"#,##0,;0'  # shown in thousands
+    assert list(scratch.iterdir()) == []
+
+
+def test_the_verification_working_paper(client_in, town, scratch):
+    r = client_in.get("/999999/2024/verification.xlsx")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert r["Content-Disposition"].startswith('attachment; filename="kokai-999999-2024-verification.xlsx"; ')
+    assert attachment_name(r) == "検証調書_テスト市_令和6年度.xlsx"
+    wb = openpyxl.load_workbook(BytesIO(r.content))
+    rows = [row for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
+    c1 = next(row for row in rows if row[0] == "C1")
+    assert "資産合計" in str(c1) and c1.count(4140) == 2  # both sides, to the yen
+    assert any(row[0] == "C14" and "対象外" in row for row in rows)
+    assert list(scratch.iterdir()) == []
 
 
 # --- admin -------------------------------------------------------------------------

@@ -103,3 +103,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The web layer's own events (e.g. each download of a book or working paper: user, 団体,
+# year, file) go to the console, which waitress and the service manager keep.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"kokai.web": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -19,4 +19,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.years, name="years"),
     path("<str:lg_code>/<int:year>/", views.statements, name="statements"),
+    # the deliverables, generated per request (login required like every page)
+    path("<str:lg_code>/<int:year>/book.xlsx", views.book_xlsx, name="book_xlsx"),
+    path("<str:lg_code>/<int:year>/book.pdf", views.book_pdf, name="book_pdf"),
+    path(
+        "<str:lg_code>/<int:year>/verification.xlsx",
+        views.verification_xlsx,
+        name="verification_xlsx",
+    ),
 ]
