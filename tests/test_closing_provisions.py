@@ -9,53 +9,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kokai.core.chart import standard_chart
 from kokai.core.closing import bonus, payables, retirement
-from kokai.core.closing.base import Context, Inputs
 from kokai.core.closing.provisions_table import provisions_table
-from kokai.core.journal import Kind, problems
 
-CHART = standard_chart()
+from .closing_helpers import booked, context, figure, inputs, where
+
 BONUS_LIAB = "BS/流動負債/賞与等引当金"
 BONUS_CHARGE = "PL/経常費用/業務費用/人件費/賞与等引当金繰入額"
 SALARIES = "PL/経常費用/業務費用/人件費/職員給与費"
 RET_LIAB = "BS/固定負債/退職手当引当金"
 RET_CHARGE = "PL/経常費用/業務費用/人件費/退職手当引当金繰入額"
-
-
-def code(path: str) -> str:
-    return CHART.resolve(path).code
-
-
-def context(balances=None, prior=None, **settings) -> Context:
-    now = {code(k): v for k, v in (balances or {}).items()}
-    before = {code(k): v for k, v in (prior or {}).items()}
-    return Context(fiscal_year=2024, chart=CHART, balance=lambda c: now.get(c, 0),
-                   prior_balance=lambda c: before.get(c, 0), settings=settings)
-
-
-def inputs(**sheets) -> Inputs:
-    """Sheets of typed rows, numbered from row 2 (row 1 is the header)."""
-    return Inputs(rows={name: tuple({**r, "_row": i} for i, r in enumerate(rows, start=2))
-                        for name, rows in sheets.items()}, file="決算整理.xlsx")
-
-
-def booked(outcome) -> list[dict[str, int]]:
-    """Each entry as {account path: signed amount}, after checking it is a valid closing entry."""
-    out = []
-    for e in outcome.entries:
-        assert problems(e, CHART) == []
-        assert e.kind == Kind.CLOSING and e.date.isoformat() == "2025-03-31"
-        out.append({CHART[p.account].qualified_path: p.amount for p in e.postings})
-    return out
-
-
-def figure(outcome, label: str) -> int:
-    return next(f.amount for f in outcome.figures if f.label == label)
-
-
-def where(outcome) -> list[tuple]:
-    return [(i.sheet, i.row, i.column) for i in outcome.issues]
 
 
 # ------------------------------------------------------------------ 賞与等引当金

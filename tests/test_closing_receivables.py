@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kokai.core.chart import standard_chart
 from kokai.core.closing import doubtful, receivables
-from kokai.core.closing.base import Context, Inputs
-from kokai.core.journal import problems
 
-CHART = standard_chart()
+from .closing_helpers import CHART, booked, context, figure, inputs, where
+
 U = "BS/流動資産/未収金"
 L = "BS/固定資産/投資その他の資産/長期延滞債権"
 LOANS = "BS/固定資産/投資その他の資産/長期貸付金"
@@ -25,38 +23,6 @@ FEES = "PL/経常収益/使用料及び手数料"
 CHARGE = "PL/経常費用/業務費用/その他の業務費用/徴収不能引当金繰入額"
 OTHER = "PL/経常費用/業務費用/その他の業務費用/その他"
 SHEET = "未収金・長期延滞債権"
-
-
-def code(path: str) -> str:
-    return CHART.resolve(path).code
-
-
-def context(balances=None, prior=None, **settings) -> Context:
-    now = {code(k): v for k, v in (balances or {}).items()}
-    before = {code(k): v for k, v in (prior or {}).items()}
-    return Context(fiscal_year=2024, chart=CHART, balance=lambda c: now.get(c, 0),
-                   prior_balance=lambda c: before.get(c, 0), settings=settings)
-
-
-def inputs(**sheets) -> Inputs:
-    return Inputs(rows={name: tuple({**r, "_row": i} for i, r in enumerate(rows, start=2))
-                        for name, rows in sheets.items()}, file="決算整理.xlsx")
-
-
-def booked(outcome) -> list[dict[str, int]]:
-    out = []
-    for e in outcome.entries:
-        assert problems(e, CHART) == []
-        out.append({CHART[p.account].qualified_path: p.amount for p in e.postings})
-    return out
-
-
-def figure(outcome, label: str) -> int:
-    return next(f.amount for f in outcome.figures if f.label == label)
-
-
-def where(outcome) -> list[tuple]:
-    return [(i.sheet, i.row, i.column) for i in outcome.issues]
 
 
 def after(balances: dict[str, int], outcome) -> dict[str, int]:

@@ -17,8 +17,6 @@ unusual amounts) go through the Python parsers of :mod:`kokai.core.parse`.
 
 from __future__ import annotations
 
-import tempfile
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -34,18 +32,28 @@ from .cash import (
     _COMMA_INT_RE,
     _INT_RE,
     _TOTAL_RE,
-    MAX_BYTES,
-    _bad_byte_row,
     _Collector,
     _date_parser,
     _header,
-    _magic_issue,
     _map,
-    _widths,
+    _numbered,
+    _utf8_copy,
 )
 from .issues import Issue
-from .parse import parse_amount, transcode_to_utf8
-from .profiles import ENCODINGS, ProfileError, norm_code
+from .parse import parse_amount
+from .profiles import (
+    ENCODINGS,
+    ProfileError,
+    check_distinct,
+    check_keys,
+    check_required,
+    choice_of,
+    columns_of,
+    delimiter_of,
+    load_toml_profile,
+    norm_code,
+    shipped_in,
+)
 
 # Our fields, with the Japanese label used in messages (and as the standard header).
 FIELDS: Mapping[str, str] = MappingProxyType({
@@ -135,46 +143,18 @@ def _dir():
 
 def shipped_asset_profiles() -> list[str]:
     """Names of the register profiles shipped with Kokai (``standard``, ``opendata`` …)."""
-    return sorted(p.name.removesuffix(".toml") for p in _dir().iterdir() if p.name.endswith(".toml"))
+    return shipped_in(_dir())
 
 
 def load_asset_profile(name_or_path: str | Path) -> AssetProfile:
     """A shipped register profile by name, or a profile file by path."""
-    text = str(name_or_path)
-    path = Path(text)
-    if isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
-        if not path.is_file():
-            raise ProfileError(f"プロファイル「{text}」のファイルがありません")
-        data, label = path.read_bytes(), path.name
-    elif text in shipped_asset_profiles():
-        data, label = (_dir() / f"{text}.toml").read_bytes(), text
-    else:
-        raise ProfileError(
-            f"固定資産台帳のプロファイル「{text}」はありません。使えるのは {'、'.join(shipped_asset_profiles())}、"
-            "またはプロファイルファイル(.toml)のパスです"
-        )
-    try:
-        raw = tomllib.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ProfileError(f"プロファイル「{label}」は UTF-8 で保存してください") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ProfileError(f"プロファイル「{label}」の書式が正しくありません（TOML）: {e}") from None
-    return asset_profile_from_dict(raw, default_name=label.removesuffix(".toml"))
+    return load_toml_profile(name_or_path, directory=_dir(), from_dict=asset_profile_from_dict,
+                             what="固定資産台帳のプロファイル")
 
 
 def asset_profile_from_dict(raw: Mapping, *, default_name: str = "") -> AssetProfile:
     """Check a parsed register profile and build the :class:`AssetProfile`."""
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise ProfileError(
-            f"プロファイルに不明なキー {'、'.join(unknown)} があります。使えるのは {'、'.join(sorted(_KEYS))} です"
-        )
-
-    def choice(key: str, allowed: tuple[str, ...], default: str) -> str:
-        value = raw.get(key, default)
-        if value not in allowed:
-            raise ProfileError(f"プロファイルの {key} は {'、'.join(allowed)} のどれかにしてください（「{value}」）")
-        return value
+    check_keys(raw, _KEYS)
 
     def text(key: str) -> str:
         value = raw.get(key, "")
@@ -188,28 +168,17 @@ def asset_profile_from_dict(raw: Mapping, *, default_name: str = "") -> AssetPro
             raise ProfileError(f"プロファイルの {key} は見出しの名前のリストにしてください")
         return tuple(v.strip() for v in value)
 
-    delimiter = raw.get("delimiter", ",")
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n":
-        raise ProfileError("プロファイルの delimiter は1文字（, やタブ）にしてください")
-    columns = raw.get("columns")
-    if not isinstance(columns, Mapping) or not columns:
-        raise ProfileError("プロファイルに [columns] がありません。取り込む列を指定してください")
-    bad = sorted(set(columns) - set(FIELDS))
-    if bad:
-        raise ProfileError(f"[columns] に不明な項目 {'、'.join(bad)} があります。使えるのは {'、'.join(FIELDS)} です")
+    delimiter = delimiter_of(raw)
+    columns = columns_of(raw, FIELDS)
     prefix = text("row_number_prefix")
     if len(prefix) > 30:
         raise ProfileError("プロファイルの row_number_prefix は30文字までにしてください（資産番号は40文字まで）")
-    missing = [f for f in REQUIRED_FIELDS if f not in columns and not (f == "asset_no" and prefix)]
-    if missing:
-        raise ProfileError("[columns] に必須の項目 " + "、".join(f"{f}（{FIELDS[f]}）" for f in missing) + " がありません")
+    check_required([f for f in REQUIRED_FIELDS if f not in columns and not (f == "asset_no" and prefix)], FIELDS)
     for f, ref in columns.items():
         if not (isinstance(ref, str) and ref.strip()):
             raise ProfileError(f"[columns] の {f} は見出しの名前（文字列）にしてください")
     refs = [c.strip() for c in columns.values()]
-    dup = sorted({r for r in refs if refs.count(r) > 1})
-    if dup:
-        raise ProfileError(f"[columns] で同じ列 {'、'.join(dup)} が二つ以上の項目に割り当てられています")
+    check_distinct(refs)
 
     extra = raw.get("extra", [])
     if extra != "rest":
@@ -240,13 +209,13 @@ def asset_profile_from_dict(raw: Mapping, *, default_name: str = "") -> AssetPro
     return AssetProfile(
         name=str(raw.get("name", default_name)),
         description=str(raw.get("description", "")),
-        format=choice("format", ("csv",), "csv"),
-        encoding=choice("encoding", ENCODINGS, "auto"),
+        format=choice_of(raw, "format", ("csv",), "csv"),
+        encoding=choice_of(raw, "encoding", ENCODINGS, "auto"),
         delimiter=delimiter,
-        date_style=choice("date_style", DATE_STYLES, "auto"),
+        date_style=choice_of(raw, "date_style", DATE_STYLES, "auto"),
         row_number_prefix=prefix,
-        in_service_default=choice("in_service_default", IN_SERVICE_DEFAULTS, "blank"),
-        purpose_other=choice("purpose_other", PURPOSE_OTHER, "keep"),
+        in_service_default=choice_of(raw, "in_service_default", IN_SERVICE_DEFAULTS, "blank"),
+        purpose_other=choice_of(raw, "purpose_other", PURPOSE_OTHER, "keep"),
         extra=extra,
         ignore=names("ignore"),
         columns=MappingProxyType({f: c.strip() for f, c in columns.items()}),
@@ -273,45 +242,20 @@ def read_register(
     prof = profile if isinstance(profile, AssetProfile) else load_asset_profile(profile)
     path = Path(path)
     col = _Issues(file or path.name)
-    try:
-        size = path.stat().st_size
-        src = open(path, "rb")  # noqa: SIM115  (closed below)
-    except OSError as e:
-        col.add(f"ファイルを開けません: {e.strerror}")
-        return None, col.result()
-    with src, tempfile.NamedTemporaryFile(suffix=".csv") as utf8:
-        if msg := _magic_issue(src.read(8), prof):
-            col.add(msg)
+    with _utf8_copy(path, prof, col, True) as copy:
+        if copy is None:
             return None, col.result()
-        if size > MAX_BYTES:
-            col.add(f"ファイルが大きすぎます（{MAX_BYTES >> 30}GBまで）")
-            return None, col.result()
-        encs = {"auto": ("utf-8", "cp932"), "cp932": ("cp932",), "utf-8": ("utf-8",)}[prof.encoding]
-        src.seek(0)
-        if transcode_to_utf8(src, utf8, encs) is None:
-            expected = " または ".join({"utf-8": "UTF-8", "cp932": "Shift_JIS(CP932)"}[e] for e in encs)
-            row = _bad_byte_row(src, encs)
-            col.add(f"文字コードが {expected} ではありません" + ("（この行に読めない文字があります）" if row else "")
-                    + f"。{expected} のCSVで保存してください", row)
-            return None, col.result()
-        shape = _widths(utf8.name, prof.delimiter, True, col)
-        if shape is None:
-            return None, col.result()
-        width, starts = shape
-        header = _header(utf8.name, prof.delimiter)
+        utf8, width, starts = copy
+        header = _header(utf8, prof.delimiter)
         where, extras = _where(prof, header, col)
         if col.items:
             return None, col.result()
         try:
-            df = _cells(utf8.name, prof, where, extras, width)
+            df = _cells(utf8, prof, where, extras, width)
         except Exception as e:  # noqa: BLE001  (the width check passed; report, don't crash)
             col.add(f"CSVとして読めません: {str(e).splitlines()[0]}")
             return None, col.result()
-    if starts is not None and len(starts) == df.height:
-        row = pl.Series(starts, dtype=pl.Int64).gather(df["_i"])
-    else:
-        row = df["_i"].cast(pl.Int64) + 2
-    df = df.with_columns(row.alias("row")).drop("_i").filter(~pl.col("_blank_row"))
+    df = _numbered(df, starts, 2)
     out = _parse(df, prof, col, set(where), [h for h, _ in extras], known)
     if col.items:
         return None, col.result()

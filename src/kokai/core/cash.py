@@ -33,7 +33,8 @@ import codecs
 import csv
 import datetime as dt
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jaconv
@@ -300,6 +301,55 @@ def _width_issues(bad, width, last, header, col, starts):
     return None
 
 
+@contextmanager
+def _utf8_copy(path: Path, profile, col: _Collector, header: bool
+               ) -> Iterator[tuple[str, int, list[int] | None] | None]:
+    """The file checked as a whole (it opens, is not binary nor too large, reads in the
+    ``profile``'s encoding — a cash :class:`Profile` or an asset-register profile —, every
+    record as wide as the first) and transcoded to a temporary UTF-8 copy, kept while the
+    block runs: (copy's path, width, record start lines, see :func:`_widths`), or None after
+    reporting the problem to ``col``. Shared with :mod:`kokai.core.asset_profiles`."""
+    try:
+        size = path.stat().st_size
+        src = open(path, "rb")  # noqa: SIM115  (closed below)
+    except OSError as e:
+        col.add(f"ファイルを開けません: {e.strerror}")
+        yield None
+        return
+    with src, tempfile.NamedTemporaryFile(suffix=".csv") as utf8:
+        if msg := _magic_issue(src.read(8), profile):
+            col.add(msg)
+            yield None
+            return
+        if size > MAX_BYTES:
+            col.add(f"ファイルが大きすぎます（{MAX_BYTES >> 30}GBまで）")
+            yield None
+            return
+        encs = {"auto": ("utf-8", "cp932"), "cp932": ("cp932",), "utf-8": ("utf-8",)}[profile.encoding]
+        src.seek(0)
+        if transcode_to_utf8(src, utf8, encs) is None:
+            names = {"utf-8": "UTF-8", "cp932": "Shift_JIS(CP932)"}
+            expected = " または ".join(names[e] for e in encs)
+            row = _bad_byte_row(src, encs)
+            col.add(f"文字コードが {expected} ではありません"
+                    + ("（この行に読めない文字があります）" if row else "")
+                    + f"。{expected} のCSVで保存してください", row)
+            yield None
+            return
+        shape = _widths(utf8.name, profile.delimiter, header, col)
+        yield None if shape is None else (utf8.name, *shape)
+
+
+def _numbered(df: pl.DataFrame, starts: list[int] | None, first: int) -> pl.DataFrame:
+    """``row``, the line each record starts on (``first`` for record 0 when records are
+    single lines), in place of the record index ``_i``; blank records dropped."""
+    if starts is not None and len(starts) == df.height:
+        row = pl.Series(starts, dtype=pl.Int64).gather(df["_i"])
+    else:
+        row = df["_i"].cast(pl.Int64) + first
+    return df.with_columns(row.alias("row")).drop("_i").filter(~pl.col("_blank_row"))
+
+
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -310,48 +360,20 @@ def _read(
     if profile.format != "csv" and profile.format != "xlsx":
         col.add(f"形式 {profile.format} は読めません")
         return None, col.result()
-    try:
-        size = path.stat().st_size
-        src = open(path, "rb")  # noqa: SIM115  (closed below)
-    except OSError as e:
-        col.add(f"ファイルを開けません: {e.strerror}")
-        return None, col.result()
-    with src, tempfile.NamedTemporaryFile(suffix=".csv") as utf8:
-        if msg := _magic_issue(src.read(8), profile):
-            col.add(msg)
+    with _utf8_copy(path, profile, col, profile.header) as copy:
+        if copy is None:
             return None, col.result()
-        if size > MAX_BYTES:
-            col.add(f"ファイルが大きすぎます（{MAX_BYTES >> 30}GBまで）")
-            return None, col.result()
-        encs = {"auto": ("utf-8", "cp932"), "cp932": ("cp932",), "utf-8": ("utf-8",)}[profile.encoding]
-        src.seek(0)
-        if transcode_to_utf8(src, utf8, encs) is None:
-            names = {"utf-8": "UTF-8", "cp932": "Shift_JIS(CP932)"}
-            expected = " または ".join(names[e] for e in encs)
-            row = _bad_byte_row(src, encs)
-            col.add(f"文字コードが {expected} ではありません"
-                    + ("（この行に読めない文字があります）" if row else "")
-                    + f"。{expected} のCSVで保存してください", row)
-            return None, col.result()
-        shape = _widths(utf8.name, profile.delimiter, profile.header, col)
-        if shape is None:
-            return None, col.result()
-        width, starts = shape
-        header = _header(utf8.name, profile.delimiter) if profile.header else []
+        utf8, width, starts = copy
+        header = _header(utf8, profile.delimiter) if profile.header else []
         where = _where(profile, header, width, col)
         if where is None:
             return None, col.result()
         try:
-            df = _cells(utf8.name, profile, where, width)
+            df = _cells(utf8, profile, where, width)
         except Exception as e:  # noqa: BLE001  (the width check passed; report, don't crash)
             col.add(f"CSVとして読めません: {str(e).splitlines()[0]}")
             return None, col.result()
-    first = 2 if profile.header else 1
-    if starts is not None and len(starts) == df.height:
-        row = pl.Series(starts, dtype=pl.Int64).gather(df["_i"])
-    else:
-        row = df["_i"].cast(pl.Int64) + first
-    df = df.with_columns(row.alias("row")).drop("_i").filter(~pl.col("_blank_row"))
+    df = _numbered(df, starts, 2 if profile.header else 1)
     df = _parse(df, profile, fiscal_year, col)
     if col.items and not keep:
         return None, col.result()

@@ -9,11 +9,13 @@ A user may also give the path of their own file. Errors are raised as
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import jaconv
 
@@ -46,6 +48,9 @@ _KEYS = {
     "date_style", "amount_style", "voucher_types", "directions", "carryover", "arrears",
     "custodial_funds",
 }
+
+
+T = TypeVar("T")
 
 
 class ProfileError(ValueError):
@@ -86,24 +91,32 @@ def _dir():
     return resources.files("kokai.core") / "data" / "profiles"
 
 
+def shipped_in(directory: Traversable) -> list[str]:
+    """Names of the ``.toml`` profiles in a data directory."""
+    return sorted(p.name.removesuffix(".toml") for p in directory.iterdir() if p.name.endswith(".toml"))
+
+
 def shipped_profiles() -> list[str]:
     """Names of the profiles shipped with Kokai (``standard``, ``vendor-a`` …)."""
-    return sorted(p.name.removesuffix(".toml") for p in _dir().iterdir() if p.name.endswith(".toml"))
+    return shipped_in(_dir())
 
 
-def load_profile(name_or_path: str | Path) -> Profile:
-    """A shipped profile by name, or a profile file by path."""
+def load_toml_profile(name_or_path: str | Path, *, directory: Traversable, from_dict: Callable[..., T],
+                      what: str = "プロファイル") -> T:
+    """A profile shipped in ``directory`` by name, or a profile file by path, read as TOML
+    and built by ``from_dict(raw, default_name=…)``; ``what`` names the kind of profile in
+    the message for an unknown name."""
     text = str(name_or_path)
     path = Path(text)
     if isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
         if not path.is_file():
             raise ProfileError(f"プロファイル「{text}」のファイルがありません")
         data, label = path.read_bytes(), path.name
-    elif text in shipped_profiles():
-        data, label = (_dir() / f"{text}.toml").read_bytes(), text
+    elif text in shipped_in(directory):
+        data, label = (directory / f"{text}.toml").read_bytes(), text
     else:
         raise ProfileError(
-            f"プロファイル「{text}」はありません。使えるのは {'、'.join(shipped_profiles())}、"
+            f"{what}「{text}」はありません。使えるのは {'、'.join(shipped_in(directory))}、"
             "またはプロファイルファイル(.toml)のパスです"
         )
     try:
@@ -112,54 +125,76 @@ def load_profile(name_or_path: str | Path) -> Profile:
         raise ProfileError(f"プロファイル「{label}」は UTF-8 で保存してください") from None
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(f"プロファイル「{label}」の書式が正しくありません（TOML）: {e}") from None
-    return profile_from_dict(raw, default_name=label.removesuffix(".toml"))
+    return from_dict(raw, default_name=label.removesuffix(".toml"))
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """A shipped profile by name, or a profile file by path."""
+    return load_toml_profile(name_or_path, directory=_dir(), from_dict=profile_from_dict)
+
+
+# --- checks shared by the profile formats (cash and asset register) ---------------------
+
+
+def check_keys(raw: Mapping, keys: set[str]) -> None:
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise ProfileError(
+            f"プロファイルに不明なキー {'、'.join(unknown)} があります。使えるのは {'、'.join(sorted(keys))} です"
+        )
+
+
+def choice_of(raw: Mapping, key: str, allowed: tuple[str, ...], default: str) -> str:
+    value = raw.get(key, default)
+    if value not in allowed:
+        raise ProfileError(f"プロファイルの {key} は {'、'.join(allowed)} のどれかにしてください（「{value}」）")
+    return value
+
+
+def delimiter_of(raw: Mapping) -> str:
+    delimiter = raw.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise ProfileError("プロファイルの delimiter は1文字（, やタブ）にしてください")
+    return delimiter
+
+
+def columns_of(raw: Mapping, fields: Mapping[str, str]) -> Mapping:
+    """The [columns] table, every key one of ``fields``."""
+    columns = raw.get("columns")
+    if not isinstance(columns, Mapping) or not columns:
+        raise ProfileError("プロファイルに [columns] がありません。取り込む列を指定してください")
+    bad = sorted(set(columns) - set(fields))
+    if bad:
+        raise ProfileError(f"[columns] に不明な項目 {'、'.join(bad)} があります。使えるのは {'、'.join(fields)} です")
+    return columns
+
+
+def check_required(missing: list[str], fields: Mapping[str, str]) -> None:
+    if missing:
+        raise ProfileError("[columns] に必須の項目 " + "、".join(f"{f}（{fields[f]}）" for f in missing) + " がありません")
+
+
+def check_distinct(refs: list) -> None:
+    dup = sorted({str(r) for r in refs if refs.count(r) > 1})
+    if dup:
+        raise ProfileError(f"[columns] で同じ列 {'、'.join(dup)} が二つ以上の項目に割り当てられています")
 
 
 def profile_from_dict(raw: Mapping, *, default_name: str = "") -> Profile:
     """Check a parsed profile and build the :class:`Profile`."""
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise ProfileError(
-            f"プロファイルに不明なキー {'、'.join(unknown)} があります。使えるのは {'、'.join(sorted(_KEYS))} です"
-        )
-
-    def choice(key: str, allowed: tuple[str, ...], default: str) -> str:
-        value = raw.get(key, default)
-        if value not in allowed:
-            raise ProfileError(f"プロファイルの {key} は {'、'.join(allowed)} のどれかにしてください（「{value}」）")
-        return value
-
+    check_keys(raw, _KEYS)
     header = raw.get("header", True)
     if not isinstance(header, bool):
         raise ProfileError("プロファイルの header は true か false にしてください")
-    delimiter = raw.get("delimiter", ",")
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n":
-        raise ProfileError("プロファイルの delimiter は1文字（, やタブ）にしてください")
-
-    columns = raw.get("columns")
-    if not isinstance(columns, Mapping) or not columns:
-        raise ProfileError("プロファイルに [columns] がありません。取り込む列を指定してください")
-    bad = sorted(set(columns) - set(FIELDS))
-    if bad:
-        raise ProfileError(
-            f"[columns] に不明な項目 {'、'.join(bad)} があります。使えるのは {'、'.join(FIELDS)} です"
-        )
-    missing = [f for f in REQUIRED_FIELDS if f not in columns]
-    if missing:
-        raise ProfileError(
-            "[columns] に必須の項目 "
-            + "、".join(f"{f}（{FIELDS[f]}）" for f in missing)
-            + " がありません"
-        )
+    delimiter = delimiter_of(raw)
+    columns = columns_of(raw, FIELDS)
+    check_required([f for f in REQUIRED_FIELDS if f not in columns], FIELDS)
     for f, ref in columns.items():
         if header and not (isinstance(ref, str) and ref.strip()):
             raise ProfileError(f"[columns] の {f} は見出しの名前（文字列）にしてください（header = true）")
         if not header and not (isinstance(ref, int) and not isinstance(ref, bool) and ref >= 1):
             raise ProfileError(f"[columns] の {f} は1から始まる列の位置（整数）にしてください（header = false）")
-    refs = [c.strip() if isinstance(c, str) else c for c in columns.values()]
-    dup = sorted({str(r) for r in refs if refs.count(r) > 1})
-    if dup:
-        raise ProfileError(f"[columns] で同じ列 {'、'.join(dup)} が二つ以上の項目に割り当てられています")
+    check_distinct([c.strip() if isinstance(c, str) else c for c in columns.values()])
 
     def table(key: str, allowed: tuple[str, ...]) -> Mapping[str, str]:
         t = raw.get(key, {})
@@ -178,17 +213,17 @@ def profile_from_dict(raw: Mapping, *, default_name: str = "") -> Profile:
     if not isinstance(custodial, list) or not all(isinstance(c, str | int) for c in custodial):
         raise ProfileError("プロファイルの custodial_funds は会計区分のコードか名前のリストにしてください")
 
-    fmt = choice("format", FORMATS, "csv")
+    fmt = choice_of(raw, "format", FORMATS, "csv")
     return Profile(
         name=str(raw.get("name", default_name)),
         description=str(raw.get("description", "")),
         format=fmt,
-        encoding=choice("encoding", ENCODINGS, "auto"),
+        encoding=choice_of(raw, "encoding", ENCODINGS, "auto"),
         header=header,
         delimiter=delimiter,
         columns=MappingProxyType({f: (c.strip() if isinstance(c, str) else c) for f, c in columns.items()}),
-        date_style=choice("date_style", DATE_STYLES, "auto"),
-        amount_style=choice("amount_style", AMOUNT_STYLES, "plain"),
+        date_style=choice_of(raw, "date_style", DATE_STYLES, "auto"),
+        amount_style=choice_of(raw, "amount_style", AMOUNT_STYLES, "plain"),
         voucher_types=table("voucher_types", VOUCHER_TYPES),
         directions=table("directions", DIRECTIONS),
         carryover=table("carryover", CARRYOVERS),

@@ -158,3 +158,19 @@ def rate(value: Decimal | int | str) -> Decimal:
 def floor_yen(value: Decimal) -> int:
     """Yen from a Decimal, fractions dropped toward zero (切捨て)."""
     return int(value)
+
+
+def provision_entry(ctx: Context, voucher: str, *, name: str, provision: str, charge: str, gain: str,
+                    wanted: int, held: int) -> Entry | None:
+    """The change of a provision (引当金) ``name`` from what the books hold (``held``) to
+    what is wanted at the year end: an increase Dr ``charge`` (its 繰入額) / Cr the provision;
+    a decrease Dr the provision / Cr ``gain`` (臨時利益, or the 繰入額 where the 団体 nets the
+    decrease against it). ``None`` when nothing changes."""
+    diff = wanted - held
+    if diff > 0:
+        return ctx.entry(voucher, [(charge, diff), (provision, -diff)],
+                         f"{name}の繰入: 必要額 {wanted:,}円 － 計上済 {held:,}円")
+    if diff < 0:
+        return ctx.entry(voucher, [(provision, -diff), (gain, diff)],
+                         f"{name}の減少: 計上済 {held:,}円 － 必要額 {wanted:,}円")
+    return None

@@ -55,6 +55,7 @@ from .base import (
     Outcome,
     SettingSpec,
 )
+from .cells import Cells
 
 KEY = "bonds"
 TITLE = "地方債（1年内償還予定地方債への振替）"
@@ -153,49 +154,6 @@ SETTINGS = (
 )
 
 
-class _Cells:
-    """Typed cells of one sheet, every problem kept as an Issue with its place."""
-
-    def __init__(self, inputs: Inputs, sheet: str):
-        self.inputs, self.sheet, self.issues = inputs, sheet, []
-
-    def rows(self) -> list[Mapping[str, object]]:
-        return [r for r in self.inputs.sheet(self.sheet)
-                if any(v not in (None, "", False) for k, v in r.items() if k != "_row")]
-
-    def bad(self, row: Mapping[str, object] | None, column: str, message: str) -> None:
-        self.issues.append(self.inputs.issue(message, sheet=self.sheet, row=row, column=column))
-
-    def yen(self, row: Mapping[str, object], column: str, *, required: bool = False) -> int:
-        v = row.get(column)
-        if v is None or v == "":
-            if required:
-                self.bad(row, column, f"{column}が空欄です。円単位の金額を入力してください（ない場合は 0）")
-            return 0
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(row, column, f"{column}「{v}」は円単位の整数ではありません。整数で入力してください")
-            return 0
-        if v < 0:
-            self.bad(row, column, f"{column}が負の値（{v:,}円）です。0 以上の金額を入力してください")
-            return 0
-        return v
-
-    def text(self, row: Mapping[str, object], column: str, *, required: bool = False) -> str:
-        v = row.get(column)
-        text = "" if v is None else str(v).strip()
-        if required and not text:
-            self.bad(row, column, f"{column}が空欄です。入力してください")
-        return text
-
-    def choice(self, row: Mapping[str, object], column: str, choices: tuple[str, ...], *,
-               required: bool = False) -> str:
-        text = self.text(row, column, required=required)
-        if text and text not in choices:
-            self.bad(row, column, f"{column}「{text}」は選べません。{' / '.join(choices)} のいずれかを入力してください")
-            return ""
-        return text
-
-
 def _band_index(k: int) -> int:
     for i, (_label, last) in enumerate(PERIOD_BANDS):
         if last is None or k <= last:
@@ -229,8 +187,8 @@ def _percent(r: Decimal) -> str:
 
 
 def compute(inputs: Inputs, ctx: Context) -> Outcome:
-    cells = _Cells(inputs, BONDS)
-    sched = _Cells(inputs, SCHEDULE)
+    cells = Cells(inputs, BONDS)
+    sched = Cells(inputs, SCHEDULE)
     bonds = []
     seen: dict[str, Mapping[str, object]] = {}
     for row in cells.rows():
@@ -310,7 +268,7 @@ def compute(inputs: Inputs, ctx: Context) -> Outcome:
                    tables=tables(bonds))
 
 
-def _read_schedule(sched: _Cells, bonds: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[Mapping, list[int]]]:
+def _read_schedule(sched: Cells, bonds: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[Mapping, list[int]]]:
     out: dict[str, tuple[Mapping, list[int]]] = {}
     for row in sched.rows():
         no = sched.text(row, NO, required=True)
@@ -326,7 +284,7 @@ def _read_schedule(sched: _Cells, bonds: Mapping[str, Mapping[str, object]]) -> 
     return out
 
 
-def _bands(b: dict, given: tuple[Mapping, list[int]] | None, year: int, cells: _Cells, sched: _Cells) -> list[int]:
+def _bands(b: dict, given: tuple[Mapping, list[int]] | None, year: int, cells: Cells, sched: Cells) -> list[int]:
     """The bond's 本年度末残高 in the 返済期間別 bands."""
     bands = [0] * len(PERIOD_BANDS)
     bands[0] = b["due"]

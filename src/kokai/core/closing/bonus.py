@@ -48,6 +48,7 @@ from .base import (
     Outcome,
     SettingSpec,
 )
+from .cells import PROVISION_WORDS, Cells
 
 KEY = "bonus"
 TITLE = "賞与等引当金"
@@ -110,38 +111,20 @@ def parse_ratio(text: str) -> Fraction | None:
     return value if 0 < value <= 1 else None
 
 
-def _amount(inputs: Inputs, row: Mapping, col: str, issues: list[Issue], *, required: bool = False) -> int | None:
-    v = row.get(col)
-    if v is None or v == "":
-        if required:
-            issues.append(inputs.issue(f"{col}を入力してください（円単位の金額）", sheet=SHEET, row=row, column=col))
-        return None
-    if isinstance(v, bool) or not isinstance(v, int):
-        issues.append(inputs.issue(f"{col}「{v}」は円単位の整数で入力してください", sheet=SHEET, row=row, column=col))
-        return None
-    if v < 0:
-        issues.append(inputs.issue(f"{col}に負の金額 {v:,}円 は入力できません。0以上で入力してください",
-                                   sheet=SHEET, row=row, column=col))
-        return None
-    return v
-
-
-def _welfare(inputs: Inputs, row: Mapping, bonus: int, issues: list[Issue]) -> int:
-    amount = _amount(inputs, row, C_WELFARE, issues)
+def _welfare(cells: Cells, row: Mapping, bonus: int) -> int:
+    amount = cells.amount(row, C_WELFARE)
     r = row.get(C_RATE)
     if r is None or r == "":
         return amount or 0
     if amount is not None:
-        issues.append(inputs.issue(f"{C_RATE}と{C_WELFARE}はどちらか一方だけ入力してください",
-                                   sheet=SHEET, row=row, column=C_WELFARE))
+        cells.bad(row, C_WELFARE, f"{C_RATE}と{C_WELFARE}はどちらか一方だけ入力してください")
         return 0
     try:
         rate = Fraction(Decimal(str(r)))
     except InvalidOperation:
         rate = Fraction(-1)
     if not 0 <= rate < 1:
-        issues.append(inputs.issue(f"{C_RATE}「{r}」は0以上1未満（例 0.165 または 16.5%）で入力してください",
-                                   sheet=SHEET, row=row, column=C_RATE))
+        cells.bad(row, C_RATE, f"{C_RATE}「{r}」は0以上1未満（例 0.165 または 16.5%）で入力してください")
         return 0
     return floor(bonus * rate)
 
@@ -158,11 +141,11 @@ def compute(inputs: Inputs, ctx: Context) -> Outcome:
                             "0より大きく1以下の分数か小数で書いてください", sheet="設定", column="bonus.ratio"))
         ratio = Fraction(0)
     bonus_total = welfare_total = wanted = 0
+    cells = Cells(inputs, SHEET, issues, wording=PROVISION_WORDS)
     for row in inputs.sheet(SHEET):
-        if not str(row.get(C_GROUP) or "").strip():
-            issues.append(inputs.issue(f"{C_GROUP}（所属または職種）を入力してください", sheet=SHEET, row=row, column=C_GROUP))
-        bonus = _amount(inputs, row, C_BONUS, issues, required=True) or 0
-        welfare = _welfare(inputs, row, bonus, issues)
+        cells.text(row, C_GROUP, required=True, blank=f"{C_GROUP}（所属または職種）を入力してください")
+        bonus = cells.yen(row, C_BONUS, required=True)
+        welfare = _welfare(cells, row, bonus)
         bonus_total += bonus
         welfare_total += welfare
         wanted += floor((bonus + welfare) * ratio)

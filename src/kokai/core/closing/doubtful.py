@@ -46,6 +46,7 @@ from .base import (
     Outcome,
     SettingSpec,
 )
+from .cells import RECEIVABLE_WORDS, Cells
 
 KEY = "doubtful"
 TITLE = "徴収不能引当金"
@@ -129,45 +130,31 @@ def percent(rate: Fraction) -> str:
     return f"{Decimal(rate.numerator) / Decimal(rate.denominator) * 100:.4f}%"
 
 
-def _yen(inputs: Inputs, sheet: str, row: Mapping, col: str, issues: list[Issue], *, required: bool = False) -> int | None:
-    v = row.get(col)
-    if v is None or v == "":
-        if required:
-            issues.append(inputs.issue(f"{col}を入力してください（円単位の金額）", sheet=sheet, row=row, column=col))
-        return None
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        issues.append(inputs.issue(f"{col}「{v}」は0以上の円単位の整数で入力してください", sheet=sheet, row=row, column=col))
-        return None
-    return v
-
-
 def _history(inputs: Inputs, ctx: Context, issues: list[Issue]) -> dict[str, list[tuple[int, int, int]]]:
     """class → [(year, loss, base)], newest first."""
     out: dict[str, list[tuple[int, int, int]]] = {}
     seen = set()
+    cells = Cells(inputs, HISTORY, issues, wording=RECEIVABLE_WORDS)
     for row in inputs.sheet(HISTORY):
         cls, year = row.get(C_CLASS), row.get(C_YEAR)
         if cls not in CLASSES:
-            issues.append(inputs.issue(f"{C_CLASS}は {' / '.join(CLASSES)} から選んでください", sheet=HISTORY, row=row,
-                                       column=C_CLASS))
+            cells.bad(row, C_CLASS, f"{C_CLASS}は {' / '.join(CLASSES)} から選んでください")
             continue
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 < year <= ctx.fiscal_year:
-            issues.append(inputs.issue(f"{C_YEAR}「{year if year is not None else ''}」は{ctx.fiscal_year}年度以前の"
-                                       "西暦年度（例 2023）で入力してください", sheet=HISTORY, row=row, column=C_YEAR))
+            cells.bad(row, C_YEAR, f"{C_YEAR}「{year if year is not None else ''}」は{ctx.fiscal_year}年度以前の"
+                                   "西暦年度（例 2023）で入力してください")
             continue
         if (cls, year) in seen:
-            issues.append(inputs.issue(f"{cls}の{year}年度が2行あります。1行にまとめてください", sheet=HISTORY, row=row,
-                                       column=C_YEAR))
+            cells.bad(row, C_YEAR, f"{cls}の{year}年度が2行あります。1行にまとめてください")
             continue
         seen.add((cls, year))
-        loss = _yen(inputs, HISTORY, row, C_LOSS, issues, required=True)
-        base = _yen(inputs, HISTORY, row, C_BASE, issues, required=True)
+        loss = cells.amount(row, C_LOSS, required=True)
+        base = cells.amount(row, C_BASE, required=True)
         if loss is None or base is None:
             continue
         if base == 0 or loss > base:
-            issues.append(inputs.issue(f"{C_BASE}は0より大きく、{C_LOSS}以上の額を入力してください"
-                                       f"（{C_LOSS} {loss:,}円、{C_BASE} {base:,}円）", sheet=HISTORY, row=row,
-                                       column=C_BASE))
+            cells.bad(row, C_BASE, f"{C_BASE}は0より大きく、{C_LOSS}以上の額を入力してください"
+                                   f"（{C_LOSS} {loss:,}円、{C_BASE} {base:,}円）")
             continue
         out.setdefault(cls, []).append((year, loss, base))
     for rows in out.values():
@@ -199,8 +186,7 @@ def _settings(ctx: Context, issues: list[Issue]) -> tuple[str, int]:
     return method, int(text)
 
 
-def _rate(inputs: Inputs, row: Mapping, cls: str, history: dict, years: int, method: str,
-          issues: list[Issue]) -> Fraction | None:
+def _rate(cells: Cells, row: Mapping, cls: str, history: dict, years: int, method: str) -> Fraction | None:
     r = row.get(C_RATE)
     if r is not None and r != "":
         try:
@@ -208,13 +194,12 @@ def _rate(inputs: Inputs, row: Mapping, cls: str, history: dict, years: int, met
         except InvalidOperation:
             value = Fraction(-1)
         if not 0 <= value <= 1:
-            issues.append(inputs.issue(f"{C_RATE}「{r}」は0以上1以下（例 0.0125 または 1.25%）で入力してください",
-                                       sheet=SHEET, row=row, column=C_RATE))
+            cells.bad(row, C_RATE, f"{C_RATE}「{r}」は0以上1以下（例 0.0125 または 1.25%）で入力してください")
             return None
         return value
     if not history.get(cls):
-        issues.append(inputs.issue(f"{cls}の{C_RATE}を入力するか、「{HISTORY}」シートに過去の不納欠損額と基準額を"
-                                   "入力してください", sheet=SHEET, row=row, column=C_RATE))
+        cells.bad(row, C_RATE, f"{cls}の{C_RATE}を入力するか、「{HISTORY}」シートに過去の不納欠損額と基準額を"
+                               "入力してください")
         return None
     return past_rate(history[cls], years=years, method=method)
 
@@ -224,29 +209,28 @@ def compute(inputs: Inputs, ctx: Context) -> Outcome:
     method, years = _settings(ctx, issues)
     history = _history(inputs, ctx, issues)
     plans: dict[str, tuple[int, Fraction, int, bool]] = {}  # class → (write-off, rate, balance, from ledger)
+    cells = Cells(inputs, SHEET, issues, wording=RECEIVABLE_WORDS)
     for row in inputs.sheet(SHEET):
         cls = row.get(C_CLASS)
         if cls not in CLASSES:
-            issues.append(inputs.issue(f"{C_CLASS}は {' / '.join(CLASSES)} から選んでください", sheet=SHEET, row=row,
-                                       column=C_CLASS))
+            cells.bad(row, C_CLASS, f"{C_CLASS}は {' / '.join(CLASSES)} から選んでください")
             continue
         if cls in plans:
-            issues.append(inputs.issue(f"{cls}の行が2行あります。1行にまとめてください", sheet=SHEET, row=row, column=C_CLASS))
+            cells.bad(row, C_CLASS, f"{cls}の行が2行あります。1行にまとめてください")
             continue
-        loss = _yen(inputs, SHEET, row, C_WRITE_OFF, issues) or 0
+        loss = cells.yen(row, C_WRITE_OFF)
         if loss and cls not in OWN_WRITE_OFFS:
-            issues.append(inputs.issue(f"{cls}の不納欠損額は「未収金・長期延滞債権」シートに税目ごとに入力してください"
-                                       "（ここには貸付金の分だけ入力します）", sheet=SHEET, row=row, column=C_WRITE_OFF))
+            cells.bad(row, C_WRITE_OFF, f"{cls}の不納欠損額は「未収金・長期延滞債権」シートに税目ごとに入力してください"
+                                        "（ここには貸付金の分だけ入力します）")
             loss = 0
-        balance = _yen(inputs, SHEET, row, C_BALANCE, issues)
+        balance = cells.amount(row, C_BALANCE)
         from_ledger = balance is None
         if from_ledger:
             balance = ctx.balance(ctx.code(CLASSES[cls][0])) - loss
             if balance < 0:
-                issues.append(inputs.issue(f"帳簿の{cls}の残高（不納欠損後）が負の {balance:,}円 です。"
-                                           f"仕訳を確かめるか、{C_BALANCE}を入力してください", sheet=SHEET, row=row,
-                                           column=C_BALANCE))
-        rate = _rate(inputs, row, cls, history, years, method, issues)
+                cells.bad(row, C_BALANCE, f"帳簿の{cls}の残高（不納欠損後）が負の {balance:,}円 です。"
+                                          f"仕訳を確かめるか、{C_BALANCE}を入力してください")
+        rate = _rate(cells, row, cls, history, years, method)
         plans[cls] = (loss, rate or Fraction(0), balance, from_ledger)
     if issues:
         return Outcome(issues=tuple(issues))

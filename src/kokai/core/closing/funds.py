@@ -19,10 +19,9 @@ follow the 総務省 様式 as remembered [U].
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ...report.document import Row, Table
 from .base import CHOICE, TEXT, YEN, Column, Context, Figure, Inputs, InputSheet, Outcome
+from .cells import Cells
 
 KEY = "funds"
 TITLE = "基金（流動・固定の区分）"
@@ -61,49 +60,12 @@ SHEETS = (
 SETTINGS = ()
 
 
-class _Cells:
-    """Typed cells of one sheet, every problem kept as an Issue with its place."""
-
-    def __init__(self, inputs: Inputs, sheet: str):
-        self.inputs, self.sheet, self.issues = inputs, sheet, []
-
-    def rows(self) -> list[Mapping[str, object]]:
-        return [r for r in self.inputs.sheet(self.sheet)
-                if any(v not in (None, "", False) for k, v in r.items() if k != "_row")]
-
-    def bad(self, row: Mapping[str, object] | None, column: str, message: str) -> None:
-        self.issues.append(self.inputs.issue(message, sheet=self.sheet, row=row, column=column))
-
-    def yen(self, row: Mapping[str, object], column: str, *, required: bool = False) -> int:
-        v = row.get(column)
-        if v is None or v == "":
-            if required:
-                self.bad(row, column, f"{column}が空欄です。円単位の金額を入力してください（ない場合は 0）")
-            return 0
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(row, column, f"{column}「{v}」は円単位の整数ではありません。整数で入力してください")
-            return 0
-        if v < 0:
-            self.bad(row, column, f"{column}が負の値（{v:,}円）です。0 以上の金額を入力してください")
-            return 0
-        return v
-
-    def text(self, row: Mapping[str, object], column: str, *, required: bool = False) -> str:
-        v = row.get(column)
-        text = "" if v is None else str(v).strip()
-        if required and not text:
-            self.bad(row, column, f"{column}が空欄です。入力してください")
-        return text
-
-
 def compute(inputs: Inputs, ctx: Context) -> Outcome:
-    cells = _Cells(inputs, FUNDS)
+    cells = Cells(inputs, FUNDS)
     funds = []
     for row in cells.rows():
         name = cells.text(row, NAME, required=True)
-        kind = cells.text(row, KIND, required=True)
-        if kind and kind not in KINDS:
-            cells.bad(row, KIND, f"種類「{kind}」は選べません。{' / '.join(KINDS)} のいずれかを入力してください")
+        kind = cells.choice(row, KIND, KINDS, required=True)
         balance = cells.yen(row, BALANCE, required=True)
         draw = cells.yen(row, DRAW_1Y)
         if draw and kind != REDEMPTION:

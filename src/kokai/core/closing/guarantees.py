@@ -22,8 +22,6 @@ Figures for the 注記 偶発債務 (保証債務及び損失補償債務負担�
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .base import (
     CHOICE,
     TEXT,
@@ -35,7 +33,9 @@ from .base import (
     InputSheet,
     Outcome,
     SettingSpec,
+    provision_entry,
 )
+from .cells import Cells
 
 KEY = "guarantees"
 TITLE = "損失補償等引当金"
@@ -80,53 +80,17 @@ SETTINGS = (
 )
 
 
-class _Cells:
-    """Typed cells of one sheet, every problem kept as an Issue with its place."""
-
-    def __init__(self, inputs: Inputs, sheet: str):
-        self.inputs, self.sheet, self.issues = inputs, sheet, []
-
-    def rows(self) -> list[Mapping[str, object]]:
-        return [r for r in self.inputs.sheet(self.sheet)
-                if any(v not in (None, "", False) for k, v in r.items() if k != "_row")]
-
-    def bad(self, row: Mapping[str, object] | None, column: str, message: str) -> None:
-        self.issues.append(self.inputs.issue(message, sheet=self.sheet, row=row, column=column))
-
-    def yen(self, row: Mapping[str, object], column: str, *, required: bool = False) -> int:
-        v = row.get(column)
-        if v is None or v == "":
-            if required:
-                self.bad(row, column, f"{column}が空欄です。円単位の金額を入力してください（ない場合は 0）")
-            return 0
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(row, column, f"{column}「{v}」は円単位の整数ではありません。整数で入力してください")
-            return 0
-        if v < 0:
-            self.bad(row, column, f"{column}が負の値（{v:,}円）です。0 以上の金額を入力してください")
-            return 0
-        return v
-
-    def choice(self, row: Mapping[str, object], column: str, choices: tuple[str, ...], default: str) -> str:
-        v = row.get(column)
-        text = "" if v is None else str(v).strip()
-        if text and text not in choices:
-            self.bad(row, column, f"{column}「{text}」は選べません。{' / '.join(choices)} のいずれかを入力してください")
-        return text or default
-
-
 def compute(inputs: Inputs, ctx: Context) -> Outcome:
-    cells = _Cells(inputs, GUARANTEES)
+    cells = Cells(inputs, GUARANTEES)
     default_account = ctx.settings.get("guarantees.fixed_account", "未払金")
     if default_account not in PAYABLE:
         default_account = "未払金"
     items = []
     for row in cells.rows():
-        if not str(row.get(PARTY) or "").strip():
-            cells.bad(row, PARTY, "相手先が空欄です。入力してください")
-        kind = cells.choice(row, KIND, (COMPENSATION, GUARANTEE), COMPENSATION)
+        cells.text(row, PARTY, required=True)
+        kind = cells.choice(row, KIND, (COMPENSATION, GUARANTEE), default=COMPENSATION)
         total, fixed, fixed_now = cells.yen(row, TOTAL, required=True), cells.yen(row, FIXED), cells.yen(row, FIXED_NOW)
-        account = cells.choice(row, ACCOUNT, tuple(PAYABLE), default_account)
+        account = cells.choice(row, ACCOUNT, tuple(PAYABLE), default=default_account)
         counted = cells.yen(row, COUNTED, required=True)
         if fixed + counted > total:
             cells.bad(row, COUNTED, f"確定債務額 {fixed:,}円 ＋ 将来負担額算入額 {counted:,}円 ＝ {fixed + counted:,}円 が"
@@ -151,17 +115,12 @@ def compute(inputs: Inputs, ctx: Context) -> Outcome:
     )
     if cells.issues:
         return Outcome(issues=tuple(cells.issues), figures=figures)
-    entries = []
     fixed_entry = ctx.entry(f"決算-{KEY}-1", [(PROVISION, moved)] + [(PAYABLE[a], -x) for a, x in fixed_now.items()],
                             f"履行すべき額が確定した損失補償債務等 {moved:,}円 を未払金等へ振替")
-    if charge > 0:
-        entries.append(ctx.entry(f"決算-{KEY}-2", [(CHARGE, charge), (PROVISION, -charge)],
-                                 f"損失補償等引当金の繰入: 必要額 {wanted:,}円 － 計上済 {before - moved:,}円"))
-    elif charge < 0:
-        other = GAIN if ctx.settings.get("guarantees.decrease", DECREASE_GAIN) == DECREASE_GAIN else CHARGE
-        entries.append(ctx.entry(f"決算-{KEY}-2", [(PROVISION, -charge), (other, charge)],
-                                 f"損失補償等引当金の減少: 計上済 {before - moved:,}円 － 必要額 {wanted:,}円"))
-    return Outcome(entries=tuple(e for e in (fixed_entry, *entries) if e is not None), figures=figures)
+    other = GAIN if ctx.settings.get("guarantees.decrease", DECREASE_GAIN) == DECREASE_GAIN else CHARGE
+    change = provision_entry(ctx, f"決算-{KEY}-2", name="損失補償等引当金", provision=PROVISION, charge=CHARGE,
+                             gain=other, wanted=wanted, held=before - moved)
+    return Outcome(entries=tuple(e for e in (fixed_entry, change) if e is not None), figures=figures)
 
 
 def notes_figures(items: list[dict]) -> tuple[Figure, ...]:

@@ -48,7 +48,9 @@ from .base import (
     Outcome,
     SettingSpec,
     floor_yen,
+    provision_entry,
 )
+from .cells import Cells
 
 KEY = "investments"
 TITLE = "投資損失引当金・有価証券の評価替"
@@ -110,46 +112,8 @@ SETTINGS = (
 )
 
 
-class _Cells:
-    """Typed cells of one sheet, every problem kept as an Issue with its place."""
-
-    def __init__(self, inputs: Inputs, sheet: str):
-        self.inputs, self.sheet, self.issues = inputs, sheet, []
-
-    def rows(self) -> list[Mapping[str, object]]:
-        return [r for r in self.inputs.sheet(self.sheet)
-                if any(v not in (None, "", False) for k, v in r.items() if k != "_row")]
-
-    def bad(self, row: Mapping[str, object] | None, column: str, message: str) -> None:
-        self.issues.append(self.inputs.issue(message, sheet=self.sheet, row=row, column=column))
-
-    def yen(self, row: Mapping[str, object], column: str, *, required: bool = False) -> int | None:
-        v = row.get(column)
-        if v is None or v == "":
-            if required:
-                self.bad(row, column, f"{column}が空欄です。円単位の金額を入力してください（ない場合は 0）")
-            return None
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(row, column, f"{column}「{v}」は円単位の整数ではありません。整数で入力してください")
-            return None
-        if v < 0:
-            self.bad(row, column, f"{column}が負の値（{v:,}円）です。0 以上の金額を入力してください")
-            return None
-        return v
-
-    def choice(self, row: Mapping[str, object], column: str, choices: tuple[str, ...], *, required: bool = False) -> str:
-        v = row.get(column)
-        text = "" if v is None else str(v).strip()
-        if required and not text:
-            self.bad(row, column, f"{column}が空欄です。{' / '.join(choices)} のいずれかを入力してください")
-        elif text and text not in choices:
-            self.bad(row, column, f"{column}「{text}」は選べません。{' / '.join(choices)} のいずれかを入力してください")
-            return ""
-        return text
-
-
 def compute(inputs: Inputs, ctx: Context) -> Outcome:
-    cells = _Cells(inputs, HOLDINGS)
+    cells = Cells(inputs, HOLDINGS)
     try:
         percent = int(str(ctx.settings.get("investments.decline_percent", "30")).rstrip("%"))
     except ValueError:
@@ -189,24 +153,18 @@ def compute(inputs: Inputs, ctx: Context) -> Outcome:
                     sum(written.values()))] + [(LINES[a], -x) for a, x in written.items()],
                   f"市場価格のない出資等の強制評価減（実質価額まで {sum(written.values()):,}円）"),
     ]
-    charge = wanted - before
-    if charge > 0:
-        entries.append(ctx.entry(f"決算-{KEY}-3", [(CHARGE, charge), (PROVISION, -charge)],
-                                 f"投資損失引当金の繰入: 必要額 {wanted:,}円 － 計上済 {before:,}円"))
-    elif charge < 0:
-        other = GAIN if ctx.settings.get("investments.decrease", DECREASE_GAIN) == DECREASE_GAIN else CHARGE
-        entries.append(ctx.entry(f"決算-{KEY}-3", [(PROVISION, -charge), (other, charge)],
-                                 f"投資損失引当金の減少: 計上済 {before:,}円 － 必要額 {wanted:,}円"))
+    other = GAIN if ctx.settings.get("investments.decrease", DECREASE_GAIN) == DECREASE_GAIN else CHARGE
+    entries.append(provision_entry(ctx, f"決算-{KEY}-3", name="投資損失引当金", provision=PROVISION, charge=CHARGE,
+                                   gain=other, wanted=wanted, held=before))
     return Outcome(entries=tuple(e for e in entries if e is not None), figures=figures, tables=tables(holdings))
 
 
-def _holding(cells: _Cells, row: Mapping[str, object], percent: int) -> dict | None:
-    name = str(row.get(NAME) or "").strip()
-    if not name:
-        cells.bad(row, NAME, f"{NAME}が空欄です。入力してください")
-    market = cells.choice(row, MARKET, (LISTED, UNLISTED), required=True)
+def _holding(cells: Cells, row: Mapping[str, object], percent: int) -> dict | None:
+    name = cells.text(row, NAME, required=True)
+    market = cells.choice(row, MARKET, (LISTED, UNLISTED), required=True,
+                          blank=f"{MARKET}が空欄です。{LISTED} / {UNLISTED} のいずれかを入力してください")
     account = cells.choice(row, ACCOUNT, tuple(LINES)) or ("有価証券" if market == LISTED else "出資金")
-    cost, book = cells.yen(row, COST, required=True), cells.yen(row, BOOK, required=True)
+    cost, book = cells.amount(row, COST, required=True), cells.amount(row, BOOK, required=True)
     units = row.get(UNITS)
     h = {"name": name, "listed": market == LISTED, "account": account, "consolidated": bool(row.get(CONSOLIDATED)),
          "units": units if isinstance(units, int) else None, "cost": cost or 0, "book": book or 0, "fair": 0,
@@ -215,7 +173,7 @@ def _holding(cells: _Cells, row: Mapping[str, object], percent: int) -> dict | N
     if not market:
         return h
     if h["listed"]:
-        fair = cells.yen(row, FAIR)
+        fair = cells.amount(row, FAIR)
         if fair is None and row.get(FAIR) in (None, ""):
             cells.bad(row, FAIR, "市場価格のあるものは年度末の時価（総額）を入力してください")
         h["fair"] = fair or 0
@@ -232,10 +190,10 @@ def _holding(cells: _Cells, row: Mapping[str, object], percent: int) -> dict | N
     return h
 
 
-def _real_value(cells: _Cells, row: Mapping[str, object], h: dict) -> None:
+def _real_value(cells: Cells, row: Mapping[str, object], h: dict) -> None:
     """実質価額 of an unlisted holding: given, or (資産 − 負債) × 出資割合."""
-    given = cells.yen(row, REAL)
-    assets, liabilities, capital = cells.yen(row, ASSETS), cells.yen(row, LIABILITIES), cells.yen(row, CAPITAL)
+    given = cells.amount(row, REAL)
+    assets, liabilities, capital = cells.amount(row, ASSETS), cells.amount(row, LIABILITIES), cells.amount(row, CAPITAL)
     share = row.get(SHARE)
     if share not in (None, "") and (not isinstance(share, Decimal) or not 0 < share <= 1):
         cells.bad(row, SHARE, f"出資割合「{share}」は 0% を超え 100% 以下で入力してください（例 25% または 0.25）")

@@ -22,12 +22,11 @@ matching worksheet when paid): register it there too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ..chart import ChartError
 from ..issues import Issue
 from ..journal import OPENING_ONLY_ROLES
 from .base import CHOICE, TEXT, YEN, Column, Context, Figure, Inputs, InputSheet, Outcome
+from .cells import RECEIVABLE_WORDS, Cells
 
 KEY = "payables"
 TITLE = "未払金・未払費用・前受金"
@@ -71,33 +70,25 @@ SETTINGS = ()
 def _rows(inputs: Inputs, ctx: Context, sheet: str, issues: list[Issue]) -> dict[str, list[tuple[str, int]]]:
     """区分 → [(counter-account code, amount)]."""
     out: dict[str, list[tuple[str, int]]] = {}
+    cells = Cells(inputs, sheet, issues, wording=RECEIVABLE_WORDS)
     for row in inputs.sheet(sheet):
         n = len(issues)
-
-        def bad(col: str, message: str, row: Mapping = row) -> None:
-            issues.append(inputs.issue(message, sheet=sheet, row=row, column=col))
-
         kind = row.get(C_KIND)
         if kind not in LINES:
-            bad(C_KIND, f"{C_KIND}は {' / '.join(LINES)} から選んでください")
-        if not str(row.get(C_WHAT) or "").strip():
-            bad(C_WHAT, f"{C_WHAT}を入力してください")
-        amount = row.get(C_AMOUNT)
-        if amount is None or amount == "":
-            bad(C_AMOUNT, f"{C_AMOUNT}を入力してください（円単位の金額）")
-        elif isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            bad(C_AMOUNT, f"{C_AMOUNT}「{amount}」は0以上の円単位の整数で入力してください")
+            cells.bad(row, C_KIND, f"{C_KIND}は {' / '.join(LINES)} から選んでください")
+        cells.text(row, C_WHAT, required=True)
+        amount = cells.amount(row, C_AMOUNT, required=True)
         ref = str(row.get(C_ACCOUNT) or "").strip()
         code = ""
         try:
             line = ctx.chart.resolve(ref)
         except ChartError as e:
-            bad(C_ACCOUNT, f"{e}。費用・収益の科目名かパスを書いてください")
+            cells.bad(row, C_ACCOUNT, f"{e}。費用・収益の科目名かパスを書いてください")
         else:
             if kind in LINES and not _fits(line, kind):
                 want = "費用（行政コスト計算書の経常費用・臨時損失）か資産（貸借対照表の資産）" if kind in PAYABLE else \
                     "収益・財源（行政コスト計算書の経常収益・臨時利益、純資産変動計算書の財源）"
-                bad(C_ACCOUNT, f"「{line.qualified_path}」は{kind}の相手科目に使えません。{want}の科目を書いてください")
+                cells.bad(row, C_ACCOUNT, f"「{line.qualified_path}」は{kind}の相手科目に使えません。{want}の科目を書いてください")
             code = line.code
         if len(issues) == n and amount:
             out.setdefault(kind, []).append((code, amount))

@@ -46,7 +46,6 @@ column of the sheet. 延滞した貸付金 are not in these rows (the loans item
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kokai.report.document import Row, Table
@@ -65,6 +64,7 @@ from .base import (
     Outcome,
     SettingSpec,
 )
+from .cells import RECEIVABLE_WORDS, Cells
 from .doubtful import CLASSES, LONG_ARREARS, RECEIVABLES, write_off
 
 KEY = "receivables"
@@ -152,52 +152,35 @@ def _read(inputs: Inputs, ctx: Context, issues: list[Issue]) -> list[_Line]:
         issues.append(Issue(f"設定「滞納繰越分の収入の資金仕訳」の「{default}」は選べません（{TO_RECEIVABLE} / {TO_REVENUE}）",
                             sheet="設定", column="receivables.arrears_receipts"))
     out = []
+    cells = Cells(inputs, SHEET, issues, wording=RECEIVABLE_WORDS)
     for row in inputs.sheet(SHEET):
         n = len(issues)
-
-        def bad(col: str, message: str, row: Mapping = row) -> None:
-            issues.append(inputs.issue(message, sheet=SHEET, row=row, column=col))
-
-        def yen(col: str, required: bool = False, row: Mapping = row) -> int | None:
-            v = row.get(col)
-            if v is None or v == "":
-                if required:
-                    bad(col, f"{col}を入力してください（円単位の金額）")
-                return None
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                bad(col, f"{col}「{v}」は0以上の円単位の整数で入力してください")
-                return None
-            return v
-
-        name = str(row.get(C_NAME) or "").strip()
-        if not name:
-            bad(C_NAME, f"{C_NAME}を入力してください")
-        ref = str(row.get(C_ACCOUNT) or "").strip()
+        name = cells.text(row, C_NAME, required=True)
+        ref = cells.text(row, C_ACCOUNT, required=True,
+                         blank=f"{C_ACCOUNT}を入力してください（{' / '.join(REVENUE_SHORT)} または科目パス）")
         account = ""
-        if not ref:
-            bad(C_ACCOUNT, f"{C_ACCOUNT}を入力してください（{' / '.join(REVENUE_SHORT)} または科目パス）")
-        else:
+        if ref:
             try:
                 account = _revenue(ctx, ref)
             except ChartError as e:
-                bad(C_ACCOUNT, f"{e}。{' / '.join(REVENUE_SHORT)} か、収益・財源の科目パスを書いてください")
+                cells.bad(row, C_ACCOUNT, f"{e}。{' / '.join(REVENUE_SHORT)} か、収益・財源の科目パスを書いてください")
         kind = row.get(C_KIND)
         if kind not in (CURRENT, ARREARS):
-            bad(C_KIND, f"{C_KIND}は「{CURRENT}」か「{ARREARS}」を選んでください")
+            cells.bad(row, C_KIND, f"{C_KIND}は「{CURRENT}」か「{ARREARS}」を選んでください")
         booked = row.get(C_BOOKED) or default
         if booked not in (TO_RECEIVABLE, TO_REVENUE):
-            bad(C_BOOKED, f"{C_BOOKED}は「{TO_RECEIVABLE}」か「{TO_REVENUE}」を選ぶか空欄にしてください")
-        assessed, received = yen(C_ASSESSED, True), yen(C_RECEIVED, True)
-        loss, unpaid, provision = yen(C_LOSS) or 0, yen(C_UNPAID), yen(C_PROVISION)
+            cells.bad(row, C_BOOKED, f"{C_BOOKED}は「{TO_RECEIVABLE}」か「{TO_REVENUE}」を選ぶか空欄にしてください")
+        assessed, received = cells.amount(row, C_ASSESSED, required=True), cells.amount(row, C_RECEIVED, required=True)
+        loss, unpaid, provision = cells.yen(row, C_LOSS), cells.amount(row, C_UNPAID), cells.amount(row, C_PROVISION)
         if len(issues) > n:
             continue
         line = _Line(name, account, kind, assessed, received, loss, booked, provision, account == ctx.code(TAXES))
         if line.unpaid < 0:
-            bad(C_RECEIVED, f"収入済額 {received:,}円 と不納欠損額 {loss:,}円 の合計が調定額 {assessed:,}円 を超えています。"
-                            "過誤納（還付未済）は収入済額から除いてください")
+            cells.bad(row, C_RECEIVED, f"収入済額 {received:,}円 と不納欠損額 {loss:,}円 の合計が調定額 {assessed:,}円 "
+                                       "を超えています。過誤納（還付未済）は収入済額から除いてください")
         elif unpaid is not None and unpaid != line.unpaid:
-            bad(C_UNPAID, f"収入未済額 {unpaid:,}円 が 調定額 {assessed:,} − 収入済額 {received:,} − 不納欠損額 {loss:,}"
-                          f" = {line.unpaid:,}円 と一致しません")
+            cells.bad(row, C_UNPAID, f"収入未済額 {unpaid:,}円 が 調定額 {assessed:,} − 収入済額 {received:,} − "
+                                     f"不納欠損額 {loss:,} = {line.unpaid:,}円 と一致しません")
         else:
             out.append(line)
     return out

@@ -24,7 +24,6 @@ Then X − Y′ is booked to 退職手当引当金繰入額 (a negative differen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from math import floor
 
@@ -43,6 +42,7 @@ from .base import (
     Outcome,
     SettingSpec,
 )
+from .cells import PROVISION_WORDS, Cells
 
 KEY = "retirement"
 TITLE = "退職手当引当金"
@@ -109,51 +109,21 @@ CHARGE = "PL/経常費用/業務費用/人件費/退職手当引当金繰入額"
 SALARIES = "PL/経常費用/業務費用/人件費/職員給与費"
 
 
-class _Sheet:
-    """Issues of one sheet, and its cells read with checks."""
-
-    def __init__(self, inputs: Inputs, name: str, issues: list[Issue]):
-        self.inputs, self.name, self.issues = inputs, name, issues
-
-    def bad(self, row: Mapping, col: str, message: str) -> None:
-        self.issues.append(self.inputs.issue(message, sheet=self.name, row=row, column=col))
-
-    def yen(self, row: Mapping, col: str, *, required: bool = False) -> int | None:
-        v = row.get(col)
-        if v is None or v == "":
-            if required:
-                self.bad(row, col, f"{col}を入力してください（円単位の金額）")
-            return None
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(row, col, f"{col}「{v}」は円単位の整数で入力してください")
-            return None
-        if v < 0:
-            self.bad(row, col, f"{col}に負の金額 {v:,}円 は入力できません。0以上で入力してください")
-            return None
-        return v
-
-    def text(self, row: Mapping, col: str) -> str:
-        v = str(row.get(col) or "").strip()
-        if not v:
-            self.bad(row, col, f"{col}を入力してください")
-        return v
-
-
 def _setting(ctx: Context) -> str:
     return str(ctx.settings.get("retirement.union", NOT_MEMBER)).strip() or NOT_MEMBER
 
 
 def _staff(inputs: Inputs, issues: list[Issue]) -> dict[str, int]:
-    s = _Sheet(inputs, STAFF, issues)
+    s = Cells(inputs, STAFF, issues, wording=PROVISION_WORDS)
     due = {GENERAL: 0, SPECIAL: 0}
     for row in inputs.sheet(STAFF):
         cls = row.get(C_CLASS)
         if cls not in due:
             s.bad(row, C_CLASS, f"{C_CLASS}は「{GENERAL}」か「{SPECIAL}」を選んでください")
             cls = GENERAL
-        s.text(row, C_NAME)
-        amount = s.yen(row, C_DUE)
-        salary = s.yen(row, C_SALARY)
+        s.text(row, C_NAME, required=True)
+        amount = s.amount(row, C_DUE)
+        salary = s.amount(row, C_SALARY)
         text = str(row.get(C_RATE) or "").strip().replace(",", "")
         if amount is None:
             if salary is None or not text:
@@ -172,23 +142,23 @@ def _staff(inputs: Inputs, issues: list[Issue]) -> dict[str, int]:
 
 
 def _union(inputs: Inputs, issues: list[Issue]) -> tuple[int, int, int, int]:
-    s = _Sheet(inputs, UNION, issues)
+    s = Cells(inputs, UNION, issues, wording=PROVISION_WORDS)
     d = e = f = g = 0
     for row in inputs.sheet(UNION):
-        s.text(row, C_LABEL)
-        d += s.yen(row, C_D, required=True) or 0
-        e += s.yen(row, C_E, required=True) or 0
-        f += s.yen(row, C_F, required=True) or 0
-        g += s.yen(row, C_G) or 0
+        s.text(row, C_LABEL, required=True)
+        d += s.yen(row, C_D, required=True)
+        e += s.yen(row, C_E, required=True)
+        f += s.yen(row, C_F, required=True)
+        g += s.yen(row, C_G)
     return d, e, f, g
 
 
 def _payments(inputs: Inputs, ctx: Context, issues: list[Issue]) -> list[tuple[str, int]]:
-    s = _Sheet(inputs, PAID, issues)
+    s = Cells(inputs, PAID, issues, wording=PROVISION_WORDS)
     out = []
     for row in inputs.sheet(PAID):
-        s.text(row, C_WHAT)
-        amount = s.yen(row, C_PAID, required=True)
+        s.text(row, C_WHAT, required=True)
+        amount = s.amount(row, C_PAID, required=True)
         ref = str(row.get(C_ACCOUNT) or "").strip() or SALARIES
         try:
             line = ctx.chart.resolve(ref)
