@@ -141,3 +141,17 @@ EXPECTED_NW = {  # (合計, 固定資産等形成分, 余剰分（不足分）)
     "NW/本年度純資産変動額": (2_690, 1_450, 1_240),
     "NW/本年度末純資産残高": (20_890, 26_450, -5_560),
 }
+
+JOURNAL_HEADER = "伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+
+
+def load_town(lg, tmp_path):
+    """The example town in the ledger: its opening balance sheet and its 2024 entries,
+    imported through the CSV loaders as a user would."""
+    from kokai.ledger.imports import import_journals, import_opening
+
+    from .conftest import write
+
+    import_opening(lg=lg, path=write(tmp_path, "open.csv", opening_csv()), fiscal_year=2024)
+    import_journals(lg=lg, path=write(tmp_path, "j.csv", journals_csv()))
+    return lg

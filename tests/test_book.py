@@ -8,20 +8,18 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from kokai.ledger.imports import import_journals, import_opening
+from kokai.ledger.imports import import_journals
 from kokai.report.book import build_document, write_book
 from kokai.report.document import Table
 
 from .conftest import write
-from .example_town import journals_csv, opening_csv
-
-HEADER = "伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+from .example_town import JOURNAL_HEADER as HEADER
+from .example_town import load_town
 
 
 @pytest.fixture
 def town(lg, tmp_path):
-    import_opening(lg=lg, path=write(tmp_path, "open.csv", opening_csv()), fiscal_year=2024)
-    import_journals(lg=lg, path=write(tmp_path, "j.csv", journals_csv()))
+    load_town(lg, tmp_path)
     import_journals(lg=lg, path=write(tmp_path, "j2025.csv", HEADER
         + "1,2025-04-25,2025,一般会計,0101,職員給与費,1000,人件費支出,1000,4月分給料\n"))
     return lg

@@ -16,20 +16,18 @@ from django.db import IntegrityError, transaction
 from kokai.closing.services import close_year, export_template, import_inputs, published_statements
 from kokai.core.closing import items
 from kokai.core.issues import InputRejected
-from kokai.ledger.imports import import_journals, import_opening
+from kokai.ledger.imports import import_journals
 from kokai.ledger.lg_settings import asset_settings, set_setting, settings_for
 from kokai.ledger.models import JournalEntry, YearLock
 
 from .conftest import write
-from .example_town import journals_csv, opening_csv
-
-HEADER = "伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+from .example_town import JOURNAL_HEADER as HEADER
+from .example_town import load_town
 
 
 @pytest.fixture
 def town(lg, tmp_path):
-    import_opening(lg=lg, path=write(tmp_path, "open.csv", opening_csv()), fiscal_year=2024)
-    import_journals(lg=lg, path=write(tmp_path, "j.csv", journals_csv()))
+    load_town(lg, tmp_path)
     return lg
 
 

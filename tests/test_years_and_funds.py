@@ -12,15 +12,13 @@ from kokai.ledger.models import Fund
 from kokai.ledger.reporting import statements_for
 
 from .conftest import write
-from .example_town import journals_csv, opening_csv
-
-HEADER = "伝票番号,日付,会計年度,会計区分,所属,借方科目,借方金額,貸方科目,貸方金額,摘要\n"
+from .example_town import JOURNAL_HEADER as HEADER
+from .example_town import load_town, opening_csv
 
 
 @pytest.fixture
 def town(lg, tmp_path):
-    import_opening(lg=lg, path=write(tmp_path, "open.csv", opening_csv()), fiscal_year=2024)
-    import_journals(lg=lg, path=write(tmp_path, "j.csv", journals_csv()))
+    load_town(lg, tmp_path)
     return lg
 
 
