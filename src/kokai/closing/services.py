@@ -145,7 +145,8 @@ def _balances(lg: LocalGovernment, fiscal_year: int, chart) -> tuple[dict[str, i
             now[c] += amount
         if fy == fiscal_year - 1 or (bs and fy < fiscal_year):
             before[c] += amount
-    closing = list(JournalEntry.objects.filter(lg=lg, fiscal_year=fiscal_year, batch__kind=BATCH_KIND)
+    batches = list(ImportBatch.objects.filter(lg=lg, kind=BATCH_KIND).values_list("id", flat=True))
+    closing = list(JournalEntry.objects.filter(lg=lg, fiscal_year=fiscal_year, batch_id__in=batches)
                    .values_list("id", flat=True))
     for acc, amount in JournalLine.objects.filter(entry_id__in=closing).values_list("account_id", "amount"):
         now[code[acc]] -= amount

@@ -185,8 +185,12 @@ def run_close_bench(*, records: int, assets: int, workdir: Path) -> int:
         subprocess.run([sys.executable, "-c", _PREPARE, str(csv), str(settled), str(records)], check=True)
     if not (register.exists() and opening.exists()):
         subprocess.run([sys.executable, "-c", _PREPARE_ASSETS, str(register), str(opening), str(assets)], check=True)
+    # last year's closing balances of a body this size (bonds, funds, loans, investments,
+    # receivables, provisions), so that every closing item has a ledger to tie to
+    rich = workdir / f"bench-close-opening-{records}-{assets}.csv"
+    subprocess.run([sys.executable, "-c", _PREPARE_CLOSE_OPENING, str(opening), str(settled), str(rich)], check=True)
     for args in (["init", "--lg-code", city.LG_CODE, "--name", city.NAME], ["fund", "add", "--code", "90", "--name", "歳計外現金"],
-                 ["import", "opening", str(opening), "--year", str(YEAR)],
+                 ["import", "opening", str(rich), "--year", str(YEAR)],
                  ["import", "assets", str(register), "--year", str(YEAR)],
                  ["import", "settled", str(settled)], ["import", "cash", str(csv), "--convert"]):
         _run(args, db)
@@ -205,6 +209,41 @@ def run_close_bench(*, records: int, assets: int, workdir: Path) -> int:
         for line in out.strip().splitlines():
             print(f"           {line}")
     return 0
+
+
+_PREPARE_CLOSE_OPENING = """
+import csv, sys
+from kokai.core.chart import FA_FINANCIAL, FA_TANGIBLE, standard_chart
+reg, settled, out = sys.argv[1:4]
+chart = standard_chart()
+# R: the year's bond repayments (歳出 款12 目1 元金 of the settled amounts)
+R = sum(int(r["決算額"]) for r in csv.DictReader(open(settled, encoding="utf-8"))
+        if r["会計区分"] == "01" and r["歳入歳出区分"] == "歳出" and r["款"] == "12" and r["目"] == "1")
+lines = {}
+for r in csv.DictReader(open(reg, encoding="utf-8")):
+    if r["path"] not in ("BS/固定資産等形成分", "BS/余剰分（不足分）"):
+        lines[r["path"]] = int(r["amount"])
+IO, CUR = "BS/固定資産/投資その他の資産", "BS/流動資産"
+extra = {  # per mille of R
+    "BS/流動負債/1年内償還予定地方債": 1000, "BS/固定負債/地方債": 12000,
+    f"{CUR}/基金/財政調整基金": 300, f"{IO}/基金/減債基金": 500, f"{IO}/基金/その他": 1000,
+    f"{IO}/長期貸付金": 400, f"{CUR}/短期貸付金": 100,
+    f"{IO}/投資及び出資金/有価証券": 50, f"{IO}/投資及び出資金/出資金": 200, f"{IO}/投資及び出資金/その他": 10,
+    f"{CUR}/未収金": 20, f"{IO}/長期延滞債権": 30, f"{CUR}/徴収不能引当金": -1, f"{IO}/徴収不能引当金": -2,
+    f"{IO}/投資損失引当金": -5, "BS/流動負債/未払金": 50, "BS/流動負債/未払費用": 5, "BS/流動負債/前受金": 10,
+    "BS/流動負債/賞与等引当金": 200, "BS/固定負債/退職手当引当金": 2500, "BS/固定負債/損失補償等引当金": 10,
+}
+for p, pm in extra.items():
+    lines[p] = lines.get(p, 0) + R * pm // 1000
+fixed = sum(v for p, v in lines.items() if chart.resolve(p).fa_group in (FA_TANGIBLE, FA_FINANCIAL))
+assets = sum(v for p, v in lines.items() if chart.resolve(p).side == "D")
+liab = sum(v for p, v in lines.items() if chart.resolve(p).side == "C")
+with open(out, "w", encoding="utf-8") as f:
+    f.write("path,amount\n")
+    for p, v in lines.items():
+        f.write(f"{p},{v}\n")
+    f.write(f"BS/固定資産等形成分,{fixed}\nBS/余剰分（不足分）,{assets - liab - fixed}\n")
+"""
 
 
 _PREPARE_CLOSING = """

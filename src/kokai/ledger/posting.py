@@ -105,14 +105,18 @@ def _refuse_locked_years(lg, frame: JournalFrame, batch_id: int, file: str) -> N
             "訂正は翌年度の仕訳として計上してください", file=file)])
 
 
+SMALL_FRAME = 1_000  # entries; above this, one pass over the year's vouchers is cheaper
+
+
 def _drop_already_posted(lg, frame: JournalFrame, funds: dict, file: str) -> tuple[JournalFrame, int]:
     """Remove entries already posted with the same content; refuse conflicting ones."""
     years = frame.entries["fiscal_year"].unique().to_list()
+    candidates = JournalEntry.objects.filter(lg=lg, fiscal_year__in=years)
+    if len(frame) <= SMALL_FRAME:  # a few entries (closing, depreciation, a change): look up just theirs
+        candidates = candidates.filter(voucher_no__in=frame.entries["voucher_no"].unique().to_list())
     posted = dict(
         ((fy, fund, no), pk)
-        for fy, fund, no, pk in JournalEntry.objects.filter(lg=lg, fiscal_year__in=years).values_list(
-            "fiscal_year", "fund__code", "voucher_no", "id"
-        )
+        for fy, fund, no, pk in candidates.values_list("fiscal_year", "fund__code", "voucher_no", "id")
     )
     if not posted:
         _refuse_duplicates_within(frame, file)
