@@ -162,3 +162,62 @@ def test_an_assets_history(year_end):
     with pytest.raises(LookupError, match="Z9"):
         asset_history(lg=year_end, asset_no="Z9")
     assert LocalGovernment.objects.count() == 1
+
+
+def test_a_reclassified_record_and_a_work_of_art_in_the_purpose_schedule_and_the_ratio(town, tmp_path):  # noqa: F811
+    """Two records added to the town's FY2024 register (cost, 累計額 0):
+        C001 倉庫  事業用資産/建物 3,000,000, life 10, 行政目的 blank;
+        M001 絵画  物品/その他   5,000,000, 美術品, 教育.
+    C001 is reclassified to インフラ資産/建物 on 2024-10-01, then the year is depreciated:
+    C001 3,000,000 × 0.100 = 300,000 on the new line; 庁舎 10,340,000; 市道 9,999,999 (to 1 yen);
+    the 絵画 is not depreciated.
+
+    有形固定資産の明細 FY2024 — C001 on both lines, each change on the account it was booked to:
+        事業用資産/建物   A 470,000,000 + 3,000,000 = 473,000,000, C 3,000,000, D 470,000,000,
+                          E 210,340,000, F 10,340,000, G 259,660,000
+        インフラ資産/建物 B 3,000,000, D 3,000,000, E 300,000, F 300,000, G 2,700,000
+        物品              A 5,000,000, D 5,000,000, G 5,000,000
+    行政目的別明細: C001 (blank → 総務) shows 0 on its old line and 2,700,000 on the new one,
+    counted once as 目的未設定, on its year-end line; the 絵画 5,000,000 under 教育.
+    減価償却率 (美術品 and 土地 out): 事業用資産/建物 210,340,000 / 470,000,000 = 44.8%;
+    インフラ資産/建物 300,000 / 3,000,000 = 10.0%; インフラ資産 (300,000 + 99,999,999) /
+    (3,000,000 + 100,000,000) = 100,299,999 / 103,000,000 = 97.4%; 物品 none;
+    合計 310,639,999 / 573,000,000 = 54.2%."""
+    import datetime as dt
+
+    from kokai.assets.changes import reclassify
+    from kokai.assets.reports import schedule_figures
+
+    import_register(lg=town, path=write(tmp_path, "more.csv", HEADER +
+                    "C001,0,倉庫,本町,総務課,事業用資産,建物,10,2020-04-01,2020-04-01,3000000,0,,,,所有,,\n"
+                    "M001,0,絵画,本町,教育課,物品,その他,,2020-04-01,2020-04-01,5000000,0,1,点,教育,所有,,○\n"),
+                    fiscal_year=2024)
+    reclassify(lg=town, asset_no="C001", date=dt.date(2024, 10, 1), to_class="インフラ資産")
+    assert depreciate(lg=town, fiscal_year=2024).total == 10_340_000 + 9_999_999 + 300_000 + 1_000_000  # + software
+
+    figures = schedule_figures(lg=town, fiscal_year=2024)
+    s = tangible_schedule(lg=town, fiscal_year=2024, figures=figures)
+    cols = ("A", "B", "C", "D", "E", "F", "G")
+    assert [_row(s, BIZ, "建物")[c] for c in cols] == [
+        473_000_000, 0, 3_000_000, 470_000_000, 210_340_000, 10_340_000, 259_660_000]
+    assert [_row(s, "インフラ資産", "建物")[c] for c in cols] == [0, 3_000_000, 0, 3_000_000, 300_000, 300_000, 2_700_000]
+    assert [_row(s, "物品", "物品")[c] for c in cols] == [5_000_000, 0, 0, 5_000_000, 0, 0, 5_000_000]
+
+    p = purpose_schedule(lg=town, fiscal_year=2024, figures=figures)
+    assert (_row(p, BIZ, "建物")["総務"], _row(p, BIZ, "建物")["目的未設定"]) == (259_660_000, 0)
+    assert (_row(p, "インフラ資産", "建物")["総務"], _row(p, "インフラ資産", "建物")["目的未設定"]) == (2_700_000, 1)
+    assert (_row(p, "物品", "物品")["教育"], _row(p, "物品", "物品")["合計"]) == (5_000_000, 5_000_000)
+    assert _row(p, "合計", "合計")["目的未設定"] == 1
+    assert _row(p, "合計", "合計")["合計"] == _row(s, "合計", "合計")["G"] == 259_660_000 + 1 + 2_700_000 + 50_000_000 + 5_000_000
+
+    r = depreciation_ratio(lg=town, fiscal_year=2024, figures=figures)
+    assert r["事業用資産/建物"] == {"取得価額": 470_000_000, "減価償却累計額": 210_340_000, "率": Decimal("44.8")}
+    assert r["インフラ資産/建物"] == {"取得価額": 3_000_000, "減価償却累計額": 300_000, "率": Decimal("10.0")}
+    assert r["インフラ資産"] == {"取得価額": 103_000_000, "減価償却累計額": 100_299_999, "率": Decimal("97.4")}
+    assert "物品" not in r  # the only 物品 is a work of art
+    assert r["合計"] == {"取得価額": 573_000_000, "減価償却累計額": 310_639_999, "率": Decimal("54.2")}
+    # each reads the register itself when not given the figures, with the same result
+    assert (tangible_schedule(lg=town, fiscal_year=2024), purpose_schedule(lg=town, fiscal_year=2024),
+            depreciation_ratio(lg=town, fiscal_year=2024)) == (s, p, r)
+    with pytest.raises(ValueError, match="2025年度には使えません"):
+        tangible_schedule(lg=town, fiscal_year=2025, figures=figures)

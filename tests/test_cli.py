@@ -103,9 +103,11 @@ def test_commands_explain_what_is_missing(tmp_path):
 
 
 def test_demo_city_closes_its_year(tmp_path):
-    """デモ市: about 50,000 people and 200億円 a year; every check passes."""
+    """デモ市: about 50,000 people and 200億円 a year, two years closed; no check fails and
+    the second year ties to the first as it was closed (C14)."""
     proc = kokai(tmp_path, "demo")
-    assert "整合性チェック: 17/17 件一致" in proc.stdout
+    assert proc.stdout.count("（不一致 0件、注意 0件") == 2, proc.stdout
+    assert "前年度との整合（C14）: 6/6 件一致" in proc.stdout
     doc = json.loads((tmp_path / "demo-output" / "statements-2024.json").read_text(encoding="utf-8"))
     cf = {ln["path"]: ln["amount"] for ln in doc["statements"]["CF"]}
     spend = sum(cf[p] for p in ("業務活動収支/業務支出", "業務活動収支/臨時支出", "投資活動収支/投資活動支出",

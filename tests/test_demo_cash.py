@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from kokai.demo import assets_city, city, city_cash
+from kokai.demo import assets_city, city, city_cash, closing_city
 
 YEAR = 2024
 
@@ -62,7 +62,72 @@ def test_the_years_changes_of_the_register_are_no_journals():
     assert sorted(memo for _d, _dept, memo, _lines in year.asset_changes) == [
         "建設仮勘定 本勘定振替（市民体育館 改修工事 完成）", "建設仮勘定 本勘定振替（市道2-8号線 道路改良工事 完成）",
         "旧第二倉庫 解体除却", "開発行為に伴う道路用地 帰属（寄附受）"]
-    assert any("引当金" in r[-1] for r in year.journals)  # the other year-end journals stay
+
+
+def test_what_a_closing_item_books_is_no_hand_journal():
+    """Every year-end entry city writes by hand (引当金, 未収金, 1年内償還予定 …) has a closing
+    item now: the demo fills its template rows and ``kokai close`` books it, so no hand journal
+    is left (a memo of an item without a module or without the demo's rows would stay)."""
+    assert set(closing_city.active()) == {"bonus", "retirement", "receivables", "doubtful", "bonds", "loans", "funds",
+                                          "investments"}
+    assert city_cash.build(YEAR).journals == []
+    b = city._Book(YEAR)
+    city._year_end(b, dict(city.opening_rows(YEAR)))
+    hand = [memo for _d, _dept, memo, _lines in b.items
+            if not memo.startswith("減価償却費（") and not city_cash.is_asset_change(memo)]
+    assert len(hand) == 9 and all(m.startswith(closing_city.hand_memos()) for m in hand)
+
+
+def test_the_bonus_rows_are_next_junes_estimate_per_department():
+    """Next June's 期末・勤勉手当 296,000,000 (city.next_june_bonus: 290,000,000 + 6,000,000) split
+    over the 21 所属 by staff, 法定福利費 16.5% on each."""
+    rows = closing_city.bonus_rows(closing_city.DemoYear(YEAR, {}))["賞与等引当金"]
+    assert len(rows) == 21 and sum(r["期末・勤勉手当見込額"] for r in rows) == 296_000_000
+    assert {r["法定福利費率"] for r in rows} == {"16.5%"}
+    first = rows[0]  # 総務課: 32 of the 427 staff → 296,000,000 × 32 / 427 = 22,182,669.79 → 22,182,669
+    assert (first["区分"], first["人数"], first["期末・勤勉手当見込額"]) == ("総務課", 32, 22_182_669)
+
+
+def test_the_bond_register_rolls_forward_to_the_ledger():
+    """2024: 112 bonds open with 地方債 18,012,500,000 + 1年内償還予定地方債 1,850,000,000 =
+    19,862,500,000 and repay 1,850,000,000 (the opening 1年内, as the 公債費 records do); 5 bonds
+    are borrowed (300 + 150 + 400 + 520 + 250 = 1,620,000,000), so the year ends at 19,862,500,000
+    + 1,620,000,000 − 1,850,000,000 = 19,632,500,000, of which 1,904,782,254 is due next year."""
+    from kokai.demo import city_bonds
+
+    reg = city_bonds.register(YEAR)
+    assert len(reg) == 117 and sum(r.opening for r in reg) == 19_862_500_000
+    assert sum(r.borrowed for r in reg) == 1_620_000_000 and sum(r.repaid for r in reg) == 1_850_000_000
+    assert sum(r.closing for r in reg) == 19_632_500_000 and sum(r.due_next for r in reg) == 1_904_782_254
+    assert all(r.opening + r.borrowed - r.repaid == r.closing and 0 <= r.due_next <= r.closing for r in reg)
+    # the year's repayments are the 公債費 records' 元金, bond by bond
+    paid = sum(r[16] for r in city_cash.build(YEAR).records if r[10] == "償還金利子及び割引料" and r[12] == "元金")
+    assert paid == 1_850_000_000
+    # next year repays what this year's register says is due
+    nxt = {r.bond.no: r for r in city_bonds.register(YEAR + 1)}
+    assert all(nxt[r.bond.no].repaid == r.due_next for r in reg if r.closing)
+
+
+def test_the_second_year_starts_from_what_it_is_given_and_has_its_own_programme():
+    """2025 from the first year's year end (as the demo reads it off the ledger): its 繰越金 is
+    the carried 資金, it repays the carried 1年内償還予定地方債, its June bonus is the estimate
+    2024 made (296,000,000), the land sold in 2024 has no receipt, its works are new assets
+    A2025-… in service on 2026-03-31, and the 2024-only changes (completions, demolition,
+    donation) are not among its vouchers."""
+    import datetime as dt
+
+    carried = ((city.A["現金預金"], 1_112_436_512), (city.A["1年内償還予定地方債"], 1_904_782_254))
+    year = city_cash.build(2025, 1, carried)
+    assert [r[16] for r in year.records if r[2] == "歳入" and r[3] == 20] == [1_112_436_512]  # 款20 繰越金
+    principal = sum(r[16] for r in year.records if r[10] == "償還金利子及び割引料" and r[12] == "元金")
+    assert principal == 1_904_782_254
+    assert sum(r[16] for r in year.records if r[20] == "6月期 期末・勤勉手当") == 296_000_000
+    memos = {r[20] for r in year.records}
+    assert not any("旧職員住宅用地" in m for m in memos) and "普通財産（南町地区用地）売払収入" in memos
+    numbered = {d.asset_no for d in year.decisions.values() if d.asset_no}
+    assert "A2025-001" in numbered and all(n.startswith(("A2025-", "C000")) for n in numbered)
+    assert {d.in_service for d in year.decisions.values() if d.asset_no.startswith("A2025-")} == {dt.date(2026, 3, 31)}
+    assert year.asset_changes == []
 
 
 @pytest.fixture
@@ -70,7 +135,7 @@ def demo(db, tmp_path):
     from kokai.demo.run import run_demo
     from kokai.ledger.models import LocalGovernment
 
-    assert run_demo(out=tmp_path / "out") == 0
+    assert run_demo(out=tmp_path / "out", years=1) == 0
     return LocalGovernment.objects.get(lg_code=city.LG_CODE), tmp_path / "out"
 
 
@@ -108,6 +173,9 @@ def test_the_demo_goes_from_cash_data_to_statements(demo):
 
     st, checks = statements_for(lg=lg, fiscal_year=YEAR)
     assert [str(c) for c in checks if not c.ok] == [] and len(checks) == 17
+    from kokai.closing.services import locked
+
+    assert locked(lg, YEAR)
     # A1: the register ties to the balance sheet at the year end on every line, as the year's
     # acquisitions (matching) and changes (異動) went through the register's services
     from kokai.assets.services import ledger_ties
@@ -133,12 +201,40 @@ def test_the_demo_goes_from_cash_data_to_statements(demo):
     tangible = "BS/固定資産/有形固定資産"
     assert st.amount(f"{tangible}/事業用資産/建設仮勘定") == business  # last year's was completed and moved
     assert st.amount(f"{tangible}/インフラ資産/建設仮勘定") == infra
-    assert st.amount("BS/流動負債/賞与等引当金") == city._NEXT_BONUS_PROVISION
-    assert st.amount("BS/固定負債/退職手当引当金") == 2_512_300_000 - 150 * city.M + city._RETIREMENT_PROVISION
+    # 賞与等引当金 from the bonus item: per 所属, (見込額 + 16.5% 法定福利費) × 4/6, floored; in all
+    # 296,000,000 × 1.165 × 4/6 = 229,893,333.3, less the 21 rows' flooring: 229,893,320
+    assert st.amount("BS/流動負債/賞与等引当金") == 229_893_320
+    # 洗替: the opening 194,880,000 is reversed and 229,893,320 booked, 繰入額 35,013,320
+    assert st.amount("PL/経常費用/業務費用/人件費/賞与等引当金繰入額") == 229_893_320 - 194_880_000
+    # 地方債 from the bond register: 1年内 = next year's principal 1,904,782,254, the rest 地方債
+    assert st.amount("BS/流動負債/1年内償還予定地方債") == 1_904_782_254
+    assert st.amount("BS/固定負債/地方債") == 19_632_500_000 - 1_904_782_254
+    # 退職手当引当金 from the retirement item: the 期末自己都合要支給額 2,507,300,000; the books held
+    # 2,512,300,000 − 150,000,000 paid, so 繰入額 2,507,300,000 − 2,362,300,000 = 145,000,000
+    assert st.amount("BS/固定負債/退職手当引当金") == 2_507_300_000
+    assert st.amount(city.A["退職手当引当金繰入額"]) == 145 * city.M
+    # 未収金・長期延滞債権 from the receivables item: 現年 unpaid 158,400,000 is 未収金; the 滞納繰越分
+    # (160,230,000 + 281,340,000 = 441,570,000) less 80,000,000 collected and 24,000,000 不納欠損
+    # leaves 337,570,000 in 長期延滞債権; 徴収不能引当金 15% of it (the 5 years' average 不納欠損率
+    # 14, 16, 15, 13, 17%) = 50,635,500, and 2% of 未収金 = 3,168,000
+    assert (st.amount(city.A["未収金"]), st.amount(city.A["長期延滞債権"])) == (158_400_000, 337_570_000)
+    assert st.amount(city.A["徴収不能引当金固定"]) == -50_635_500
+    assert st.amount(city.A["徴収不能引当金流動"]) == -3_168_000
+    # 貸付金 from the loans item: 短期 = next year's 奨学金 collections 10,000,000, the rest 長期
+    # (the 預託金 140,000,000 lent on 4/1 and back on 3/31 leaves nothing)
+    assert (st.amount(city.A["短期貸付金"]), st.amount(city.A["長期貸付金"])) == (10 * city.M, 152 * city.M)
+    # 投資及び出資金 from the investments item: デモ電力㈱ shares from 52,000,000 to their 時価
+    # 54,600,000 (+2,600,000 to 資産評価差額); デモ市観光開発㈱'s 実質価額 (180,000,000 + 48,333,334 −
+    # 180,000,000) × 60% = 29,000,000 leaves the 投資損失引当金 at 60,000,000 − 29,000,000 = 31,000,000
+    io = "BS/固定資産/投資その他の資産"
+    assert st.amount(f"{io}/投資及び出資金/有価証券") == 54_600_000 and st.amount("NW/資産評価差額") == 2_600_000
+    assert st.amount(f"{io}/投資損失引当金") == -31_000_000
+    assert st.amount(city.A["出資金"]) == 1_108_450_000 + 50 * city.M  # 下水道事業会計 出資金
 
-    # the 基金 move as the vouchers say: 財政調整基金 +250 −200, 減債基金 (流動) +100 −100, その他 +250 −100
+    # the 基金 move as the vouchers say: 財政調整基金 +250 −200, 減債基金 +100 −100, その他 +250 −100;
+    # the funds item puts next year's 減債基金 繰入金 (100) in 流動資産 and the rest (1,000) in 固定
     opening = dict(city.opening_rows(YEAR))
-    for key, change in (("財政調整基金", 50), ("減債基金流動", 0), ("その他基金", 150), ("減債基金固定", 0)):
+    for key, change in (("財政調整基金", 50), ("減債基金流動", -400), ("その他基金", 150), ("減債基金固定", 400)):
         assert st.amount(city.A[key]) == opening[city.A[key]] + change * city.M, key
     assert st.amount("CF/投資活動収支/投資活動支出/基金積立金支出") == 600 * city.M
     assert st.amount("CF/投資活動収支/投資活動収入/基金取崩収入") == 400 * city.M
@@ -160,7 +256,7 @@ def test_the_demo_goes_from_cash_data_to_statements(demo):
     assert 800e8 < st.amount("BS/資産合計") < 1_200e8
     assert st.amount("CF/本年度末資金残高") > 0 and st.amount("BS/流動負債/預り金") > 0
     for name in ("reconciliation-2024.xlsx", "matching-2024.xlsx", "matching-2024-記入済.xlsx",
-                 "statements-2024.json", "statements-2024.xlsx"):
+                 "statements-2024.json", "statements-2024.xlsx", "closing-2024-記入済.xlsx", "verification-2024.xlsx"):
         assert (out / name).exists()
 
 
@@ -201,6 +297,6 @@ def test_the_demo_records_the_years_changes_in_the_register(demo):
 
     before = (AssetChange.objects.filter(lg=lg).count(), JournalEntry.objects.filter(lg=lg).count(),
               Asset.objects.filter(lg=lg).count())
-    assert run_demo(out=out) == 0
+    assert run_demo(out=out, years=1) == 0
     assert (AssetChange.objects.filter(lg=lg).count(), JournalEntry.objects.filter(lg=lg).count(),
             Asset.objects.filter(lg=lg).count()) == before

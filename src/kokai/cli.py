@@ -188,10 +188,12 @@ def cmd_assets(args) -> int:
             print(f"{out} に固定資産 {n:,} 件を書き出しました。")
         elif args.assets_cmd == "schedules":
             out = Path(args.out or f"assets-schedules-{lg.lg_code}-{args.year}.xlsx")
+            figures = reports.schedule_figures(lg=lg, fiscal_year=args.year)  # one pass for all three
             reports.write_schedules(
-                out, reports.tangible_schedule(lg=lg, fiscal_year=args.year),
-                reports.purpose_schedule(lg=lg, fiscal_year=args.year), lg_name=lg.name, fiscal_year=args.year,
-                ratio=reports.depreciation_ratio(lg=lg, fiscal_year=args.year, include_movables=not args.exclude_movables),
+                out, reports.tangible_schedule(lg=lg, fiscal_year=args.year, figures=figures),
+                reports.purpose_schedule(lg=lg, fiscal_year=args.year, figures=figures), lg_name=lg.name,
+                fiscal_year=args.year, ratio=reports.depreciation_ratio(
+                    lg=lg, fiscal_year=args.year, include_movables=not args.exclude_movables, figures=figures),
             )
             print(f"{out} を作成しました（有形固定資産の明細・行政目的別明細・減価償却率）。")
         elif args.assets_cmd == "reclassify":
@@ -460,7 +462,7 @@ def cmd_serve(args) -> int:
 def cmd_demo(args) -> int:
     from kokai.demo.run import run_demo
 
-    return run_demo(out=Path(args.out), scale=args.scale)
+    return run_demo(out=Path(args.out), scale=args.scale, years=args.years)
 
 
 def cmd_bench(args) -> int:
@@ -661,8 +663,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, default=8)
     s.set_defaults(fn=cmd_serve)
 
-    s = sub.add_parser("demo", help="デモ市で1年度分の財務書類を作る")
+    s = sub.add_parser("demo", help="デモ市で2年度分（歳入歳出データから決算の確定まで）の財務書類を作る")
     s.add_argument("--scale", type=int, default=1)
+    s.add_argument("--years", type=int, choices=[1, 2], default=2, help="1: 令和6年度だけ / 2: 令和7年度まで")
     s.add_argument("--out", default="demo-output")
     s.set_defaults(fn=cmd_demo)
 

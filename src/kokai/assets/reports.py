@@ -18,6 +18,11 @@ old line shows it in C (本年度減少額) and the new line in B (本年度増�
 record on the old line, and the register export shows the class and kind at the year end.
 :func:`register_lines` gives the register's figure per BS line on that basis (A1).
 
+The 附属明細書 and the ratio are read set-based (:func:`schedule_figures`): the database sums
+the changes GROUP BY class, kind, 行政目的 and 美術品 (short code columns), only the few
+reclassified records are read one by one; a caller wanting more than one of the three builds
+the figures once and passes them (``figures=``), reading the register once.
+
 行政目的 (statements.md §8): an asset whose ``purpose`` is blank or not one of the seven
 columns is counted under :data:`DEFAULT_PURPOSE` (総務), and the schedule says how many.
 
@@ -31,10 +36,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, models
+from django.db.models import Case, Count, Q, Sum, Value, When
 
 from kokai.core.assets import NON_DEPRECIABLE_KINDS
 from kokai.ledger.models import LocalGovernment
@@ -82,15 +89,20 @@ _FIELDS = ("id", "asset_no", "branch_no", "name", "location", "dept", "asset_cla
            "purpose", "funding", "saleable", "is_art", "disposed_on", "extra")
 
 
+def _reclassified_ids(lg: LocalGovernment):
+    """The ids of the records ever reclassified (a subquery: the database keeps the list)."""
+    return AssetChange.objects.filter(lg=lg, reason="reclass").values("asset_id")
+
+
 def _reclassified(lg: LocalGovernment, fiscal_year: int) -> dict[int, tuple[str, dict[str, tuple]]]:
     """Reclassified records: asset id → (account at the year end, {account: ((class, kind),
     (A, B, C, E, F))}), each change summed on the account it was booked to."""
-    ids = set(AssetChange.objects.filter(lg=lg, reason="reclass").values_list("asset_id", flat=True))
-    if not ids:
-        return {}
+    ids = _reclassified_ids(lg)
     records = {a.pk: a for a in Asset.objects.filter(pk__in=ids)}
+    if not records:
+        return {}
     out: dict[int, tuple[str, dict[str, tuple]]] = {}
-    slices: dict[int, dict[str, list[int]]] = {pk: {} for pk in ids}
+    slices: dict[int, dict[str, list[int]]] = {pk: {} for pk in records}
     last: dict[int, str] = {}
     for asset_id, pk, year, reason, cost, acc in AssetChange.objects.filter(
             asset_id__in=ids, fiscal_year__lte=fiscal_year).order_by("pk").values_list(
@@ -124,20 +136,6 @@ def _assets(lg: LocalGovernment, fiscal_year: int):
             (cls, kind), _s = parts[end]
             a = {**a, "asset_class": cls, "kind": kind, "account": end}
         yield a, sums.get(a["id"], (0, 0, 0, 0, 0))
-
-
-def _slices(lg: LocalGovernment, fiscal_year: int):
-    """(asset dict, (A, B, C, E, F), at the year end?) per record and account it was booked
-    to: one slice per record, several for a reclassified one (the 附属明細書 rows)."""
-    sums = _sums(lg, fiscal_year)
-    moved = _reclassified(lg, fiscal_year)
-    for a in Asset.objects.filter(lg=lg).order_by("asset_no", "branch_no").values(*_FIELDS).iterator(chunk_size=5000):
-        if a["id"] not in moved:
-            yield a, sums.get(a["id"], (0, 0, 0, 0, 0)), True
-            continue
-        end, parts = moved[a["id"]]
-        for account, ((cls, kind), s) in parts.items():
-            yield {**a, "asset_class": cls, "kind": kind, "account": account}, s, account == end
 
 
 def register_lines(*, lg: LocalGovernment, fiscal_year: int, chart=None) -> dict[str, int]:
@@ -295,13 +293,95 @@ def asset_history(*, lg: LocalGovernment, asset_no: str, branch_no: int = 0) -> 
 
 # ------------------------------------------------------------------ 附属明細書
 
-def _row_key(a: dict) -> tuple[str, str] | None:
-    cls = a["asset_class"]
-    if cls == "business":
-        return ("事業用資産", a["kind"])
-    if cls == "infrastructure":
-        return ("インフラ資産", a["kind"])
-    if cls == "movable":
+@dataclass(frozen=True, slots=True)
+class RegisterGroup:
+    """The register summed over the records (or, for a reclassified record, the slices booked
+    to one account) alike in what the schedules read: class, kind, 行政目的 and 美術品."""
+
+    asset_class: str
+    kind: str
+    purpose: str
+    is_art: bool
+    unset: int  # records in the group (by their year-end slice) whose 行政目的 is blank or not one of the seven
+    sums: tuple[int, int, int, int, int]  # (A, B, C, E, F)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleFigures:
+    """The register of one 団体 at the end of one year in groups: what :func:`tangible_schedule`,
+    :func:`purpose_schedule` and :func:`depreciation_ratio` are read from. Build it once with
+    :func:`schedule_figures` and pass it to each (``figures=``) to read the register once."""
+
+    lg_id: int
+    fiscal_year: int
+    groups: tuple[RegisterGroup, ...]
+
+
+_GROUP_BY = ("asset_class", "kind", "purpose", "is_art")
+
+
+def schedule_figures(*, lg: LocalGovernment, fiscal_year: int) -> ScheduleFigures:
+    """The register in groups, set-based: GROUP BY the short code columns (class, kind, 行政目的,
+    美術品; never the account path or free text) over every record never reclassified, plus the
+    per-account slices of the reclassified ones (few; :func:`_reclassified`, one by one).
+
+    One pass each: the changes through the year (cost → D, accumulated → E); this year's
+    changes other than the opening (B, C, F; then A = D − B + C); the groups the records fall
+    in (DISTINCT: a group of records without changes still shows, as each record did); and,
+    only if some group's 行政目的 is blank or not one of the seven, those records counted."""
+    fy, keys = fiscal_year, [f"asset__{k}" for k in _GROUP_BY]
+    reclassified = _reclassified(lg, fiscal_year)  # usually none: then no NOT IN below
+    changes, records = AssetChange.objects.filter(lg=lg, asset__lg=lg), Asset.objects.filter(lg=lg)
+    if reclassified:
+        moved = _reclassified_ids(lg)
+        changes, records = changes.exclude(asset_id__in=moved), records.exclude(pk__in=moved)
+
+    def when(condition: Q, value) -> Sum:
+        return Sum(Case(When(condition, then=value), default=Value(0), output_field=models.BigIntegerField()))
+
+    through = {tuple(r[:4]): (int(r[4] or 0), int(r[5] or 0)) for r in (
+        changes.filter(fiscal_year__lte=fy).values(*keys).order_by()
+        .annotate(d=Sum("cost"), e=Sum("accumulated")).values_list(*keys, "d", "e"))}
+    # reason <> 'opening' as two index ranges, so the year's opening rows are not even read
+    this_year = {tuple(r[:4]): tuple(int(x or 0) for x in r[4:]) for r in (
+        changes.filter(Q(reason__lt="opening") | Q(reason__gt="opening"), fiscal_year=fy).values(*keys).order_by()
+        .annotate(b=when(Q(cost__gt=0), models.F("cost")), c=when(Q(cost__lt=0), -models.F("cost")),
+                  f=when(Q(reason="depreciation"), models.F("accumulated"))).values_list(*keys, "b", "c", "f"))}
+    present = list(records.order_by().values_list(*_GROUP_BY).distinct())
+    unset = {tuple(r[:4]): r[4] for r in (records.exclude(purpose__in=PURPOSES).values(*_GROUP_BY).order_by()
+                                          .annotate(n=Count("id")).values_list(*_GROUP_BY, "n"))
+             } if any(purpose not in PURPOSES for _c, _k, purpose, _a in present) else {}
+    groups = []
+    for key in present:
+        d, e = through.get(key, (0, 0))
+        b, c, f = this_year.get(key, (0, 0, 0))
+        groups.append(RegisterGroup(*key, unset.get(key, 0), (d - b + c, b, c, e, f)))
+    if reclassified:
+        held = {pk: (purpose, is_art) for pk, purpose, is_art in
+                Asset.objects.filter(pk__in=moved).values_list("id", "purpose", "is_art")}
+        for pk, (end, parts) in reclassified.items():
+            purpose, is_art = held[pk]
+            for account, ((cls, kind), s) in parts.items():
+                at_end_unset = int(account == end and purpose not in PURPOSES)
+                groups.append(RegisterGroup(cls, kind, purpose, is_art, at_end_unset, tuple(s)))
+    return ScheduleFigures(lg.id, fiscal_year, tuple(groups))
+
+
+def _figures(lg: LocalGovernment, fiscal_year: int, figures: ScheduleFigures | None) -> ScheduleFigures:
+    if figures is None:
+        return schedule_figures(lg=lg, fiscal_year=fiscal_year)
+    if (figures.lg_id, figures.fiscal_year) != (lg.id, fiscal_year):
+        raise ValueError(f"この集計は団体 {figures.lg_id} の{figures.fiscal_year}年度のもので、団体 {lg.id} の"
+                         f"{fiscal_year}年度には使えません。schedule_figures をその団体・年度で作り直してください")
+    return figures
+
+
+def _row_key(asset_class: str, kind: str) -> tuple[str, str] | None:
+    if asset_class == "business":
+        return ("事業用資産", kind)
+    if asset_class == "infrastructure":
+        return ("インフラ資産", kind)
+    if asset_class == "movable":
         return ("物品", "物品")
     return None  # intangible: not in the tangible schedules
 
@@ -310,15 +390,15 @@ def _schedule_rows() -> list[tuple[str, str]]:
     return [("事業用資産", k) for k in BUSINESS_KINDS] + [("インフラ資産", k) for k in INFRA_KINDS] + [("物品", "物品")]
 
 
-def tangible_schedule(*, lg: LocalGovernment, fiscal_year: int) -> list[dict]:
+def tangible_schedule(*, lg: LocalGovernment, fiscal_year: int, figures: ScheduleFigures | None = None) -> list[dict]:
     """有形固定資産の明細: one dict per row with 区分, 科目 and the columns A–G (yen). Rows: the
     事業用資産 lines, 事業用資産 計, the インフラ資産 lines, インフラ資産 計, 物品, 合計."""
     sums = {k: [0] * 7 for k in _schedule_rows()}
-    for a, s, _end in _slices(lg, fiscal_year):
-        key = _row_key(a)
+    for g in _figures(lg, fiscal_year, figures).groups:
+        key = _row_key(g.asset_class, g.kind)
         if key is None:
             continue
-        A, B, C, E, F = s
+        A, B, C, E, F = g.sums
         row = sums[key]
         for i, v in enumerate((A, B, C, A + B - C, E, F, A + B - C - E)):
             row[i] += v
@@ -338,21 +418,20 @@ def tangible_schedule(*, lg: LocalGovernment, fiscal_year: int) -> list[dict]:
     return out
 
 
-def purpose_schedule(*, lg: LocalGovernment, fiscal_year: int) -> list[dict]:
+def purpose_schedule(*, lg: LocalGovernment, fiscal_year: int, figures: ScheduleFigures | None = None) -> list[dict]:
     """有形固定資産の行政目的別明細: the year-end book value (G) per row of
     :func:`tangible_schedule`, split over the seven 行政目的 columns, with 合計. Assets with a
     blank or other purpose go to :data:`DEFAULT_PURPOSE`; the 合計 row's ``"目的未設定"`` is their
-    count (and each row's too)."""
+    count (and each row's too; a reclassified record counts once, on its year-end line)."""
     sums = {k: dict.fromkeys(PURPOSES, 0) for k in _schedule_rows()}
     unset = dict.fromkeys(_schedule_rows(), 0)
-    for a, s, at_end in _slices(lg, fiscal_year):
-        key = _row_key(a)
+    for g in _figures(lg, fiscal_year, figures).groups:
+        key = _row_key(g.asset_class, g.kind)
         if key is None:
             continue
-        cost, acc = _end(s)
-        purpose = a["purpose"] if a["purpose"] in PURPOSES else DEFAULT_PURPOSE
-        if a["purpose"] not in PURPOSES and at_end:
-            unset[key] += 1
+        cost, acc = _end(g.sums)
+        purpose = g.purpose if g.purpose in PURPOSES else DEFAULT_PURPOSE
+        unset[key] += g.unset
         sums[key][purpose] += cost - acc
 
     def line(group: str, name: str, keys) -> dict:
@@ -368,7 +447,8 @@ def purpose_schedule(*, lg: LocalGovernment, fiscal_year: int) -> list[dict]:
     return out
 
 
-def depreciation_ratio(*, lg: LocalGovernment, fiscal_year: int, include_movables: bool = True) -> dict:
+def depreciation_ratio(*, lg: LocalGovernment, fiscal_year: int, include_movables: bool = True,
+                       figures: ScheduleFigures | None = None) -> dict:
     """有形固定資産減価償却率 at the year end: per BS line, per class (事業用資産, インフラ資産, 物品)
     and in total (``"合計"``), each ``{"取得価額": …, "減価償却累計額": …, "率": Decimal percent to
     0.1}`` over the depreciable tangible assets (not 土地, 立木竹, 建設仮勘定, 美術品).
@@ -377,11 +457,11 @@ def depreciation_ratio(*, lg: LocalGovernment, fiscal_year: int, include_movable
     lines: dict[str, list[int]] = {}
     classes: dict[str, list[int]] = {}
     non_dep = {k.value for k in NON_DEPRECIABLE_KINDS}
-    for a, s, _at_end in _slices(lg, fiscal_year):
-        key = _row_key(a)
-        if key is None or a["kind"] in non_dep or a["is_art"]:
+    for g in _figures(lg, fiscal_year, figures).groups:
+        key = _row_key(g.asset_class, g.kind)
+        if key is None or g.kind in non_dep or g.is_art:
             continue
-        cost, acc = _end(s)
+        cost, acc = _end(g.sums)
         name = "物品" if key[0] == "物品" else f"{key[0]}/{key[1]}"
         for d, k in ((lines, name), (classes, key[0])):
             v = d.setdefault(k, [0, 0])
@@ -392,7 +472,7 @@ def depreciation_ratio(*, lg: LocalGovernment, fiscal_year: int, include_movable
         pct = (Decimal(v[1]) * 100 / Decimal(v[0])).quantize(Decimal("0.1"), ROUND_HALF_UP) if v[0] else None
         return {"取得価額": v[0], "減価償却累計額": v[1], "率": pct}
 
-    out = {k: ratio(v) for k, v in sorted(lines.items(), key=lambda kv: _line_order(kv[0]))}
+    out = {k: ratio(v) for k, v in sorted(lines.items(), key=lambda kv: (_line_order(kv[0]), kv[0]))}
     for c in ("事業用資産", "インフラ資産", "物品"):
         if c in classes:
             out[c] = ratio(classes[c])

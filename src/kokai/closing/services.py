@@ -136,14 +136,14 @@ def _balances(lg: LocalGovernment, fiscal_year: int, chart) -> tuple[dict[str, i
     code = dict(Account.objects.values_list("id", "code"))
     now: dict[str, int] = defaultdict(int)
     before: dict[str, int] = defaultdict(int)
-    for acc, fy, amount in LedgerBalance.objects.filter(lg=lg, fiscal_year__lte=fiscal_year).values_list(
-        "account_id", "fiscal_year", "amount"
+    for acc, fy, opening, amount in LedgerBalance.objects.filter(lg=lg, fiscal_year__lte=fiscal_year).values_list(
+        "account_id", "fiscal_year", "opening", "amount"
     ):
         c = code[acc]
         bs = chart[c].statement == "BS"
         if fy == fiscal_year or bs:
             now[c] += amount
-        if fy == fiscal_year - 1 or (bs and fy < fiscal_year):
+        if fy == fiscal_year - 1 or (bs and (fy < fiscal_year or opening)):  # a first year: its 開始残高
             before[c] += amount
     batches = list(ImportBatch.objects.filter(lg=lg, kind=BATCH_KIND).values_list("id", flat=True))
     closing = list(JournalEntry.objects.filter(lg=lg, fiscal_year=fiscal_year, batch_id__in=batches)

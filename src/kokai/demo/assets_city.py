@@ -61,6 +61,43 @@ KNOWN = {
 # the road land received at the year end (開発行為に伴う帰属, 寄附受): not in the opening register
 DONATED_ROAD_LAND = ("2190001", 0, "開発行為に伴う道路用地（帰属）")
 
+
+@dataclass(frozen=True)
+class YearChanges:
+    """The changes (異動) of the register a demo year makes besides its acquisitions (those
+    come from the matching worksheet): 建設仮勘定 completed (KNOWN key, kind it becomes),
+    assets retired ((asset_no, branch_no, note)), the land sold ((label, asset_no, branch_no,
+    (month, day), proceeds); the receipt is among the year's cash records, split on 「科目の
+    判断」 into the book value and the gain) and the road land donated ((asset_no, branch_no,
+    name, value))."""
+
+    completions: tuple[tuple[str, str], ...] = ()
+    retirements: tuple[tuple[str, int, str], ...] = ()
+    sale: tuple[str, str, int, tuple[int, int], int] | None = None
+    donation: tuple[str, int, str, int] | None = None
+
+
+CHANGES = {
+    2024: YearChanges(
+        completions=(("市民体育館 改修工事", "建物"), ("市道2-8号線 道路改良工事", "工作物")),
+        retirements=((*KNOWN["旧第二倉庫"], "旧第二倉庫 解体除却"),),
+        sale=("旧職員住宅用地", *KNOWN["旧職員住宅用地"], (11, 15), 20 * M),
+        donation=(*DONATED_ROAD_LAND, 12_345_000),
+    ),
+    # the second year: the old ごみ収集車 (replaced by last year's purchase) is scrapped, a plot
+    # of 普通財産 is sold, and road land is handed over with another development
+    2025: YearChanges(
+        retirements=(("310106", 0, "ごみ収集車（1） 廃車（更新による除却）"),),
+        sale=("南町地区用地", "110804", 0, (10, 17), 15_200_000),
+        donation=("2190002", 0, "開発行為に伴う道路用地（帰属、桜台地区）", 8_760_000),
+    ),
+}
+
+
+def cost_of(asset_no: str, branch_no: int = 0) -> int:
+    """An opening register asset's 取得価額 (its book value, for land)."""
+    return next(it.cost_ for it in register() if (it.asset_no, it.branch_no) == (asset_no, branch_no))
+
 _TOWNS = ("本町", "中央", "東町", "西町", "南町", "北町", "緑町", "桜台", "川端", "山手", "新田", "岡崎")
 
 

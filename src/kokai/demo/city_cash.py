@@ -14,14 +14,19 @@ The 科目の判断 staff would write are returned too (:attr:`CashYear.accounts
 
 Non-cash vouchers (引当金, 振替 …) are returned as journals, with one adjustment
 for how the conversion table books the cash side: the 6月期 期末・勤勉手当 are paid as
-職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end. 減価償却 is not among
-them: the demo posts it from its 固定資産台帳 (:mod:`kokai.demo.assets_city`) with the register's
+職員給与費 (洗替法), so last year's 賞与等引当金 is washed out at year end. A voucher a closing
+item books from the demo's closing inputs is not among them (:mod:`kokai.demo.closing_city`:
+with every item's module present none is left). 減価償却 is not among them either: the demo posts it from its 固定資産台帳 (:mod:`kokai.demo.assets_city`) with the register's
 depreciation run. Nor are the year's changes (異動) of the register — the two 建設仮勘定
 completions, the 除却 of 旧第二倉庫 and the donated road land: they are returned apart
 (:attr:`CashYear.asset_changes`, for reference) and the demo records them with
 ``kokai.assets.changes``, which posts their journals (:func:`kokai.demo.run._year_changes`).
 
-Pure standard library; no Django.
+A year after the first starts from the balance sheet it is given (``build(..., opening=...)``:
+the demo passes the ledger's year end of the year before), so its 繰越金, the bonds it repays
+and the provisions it washes out follow the books.
+
+Pure standard library and ``kokai.core``; no Django.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import city
+from . import city, closing_city
 
 __all__ = [
     "CASH_HEADER",
@@ -261,44 +266,69 @@ def _cf_total(lines, side: str) -> int:
 # ---------------------------------------------------------------------------- works (decisions)
 
 _CONTRACTORS = ("㈱デモ建設", "デモ土木㈱", "㈱みどり工務店", "中央建設工業㈱", "㈲髙橋組", "㈱東日本設計")
-_IN_SERVICE = _dt.date(2025, 3, 31)
+# the works that are one new asset each: name → (number within the year, account, asset, useful life);
+# the asset number is A<年度>-<number>
+_WORKS_ASSETS = {
+    "第一小学校 大規模改修工事": (1, "事業用資産/建物", "第一小学校 校舎大規模改修", 20),
+    "第一小学校 大規模改修工事 設計監理委託料": (1, "事業用資産/建物", "第一小学校 校舎大規模改修", 20),
+    "中学校体育館 空調設備設置工事": (2, "事業用資産/建物", "第二中学校体育館 空調設備", 15),
+    "中央公民館 改修工事": (3, "事業用資産/建物", "中央公民館 改修", 20),
+    "北保育所 改修工事": (4, "事業用資産/建物", "北保育所 改修", 20),
+    "本庁舎 空調設備改修工事": (5, "事業用資産/建物", "本庁舎 空調設備", 15),
+    "市道1-23号線 道路改良工事": (11, "インフラ資産/工作物", "市道1-23号線 道路改良", 45),
+    "みどり橋 橋梁長寿命化修繕工事": (12, "インフラ資産/工作物", "みどり橋 長寿命化", 30),
+    "中央公園 施設整備工事": (13, "インフラ資産/工作物", "中央公園 施設", 15),
+    "基幹業務システム標準化 対応改修委託料": (31, "無形固定資産/ソフトウェア", "基幹業務システム（標準化対応）", 5),
+    # the second year's
+    "第二小学校 大規模改修工事": (1, "事業用資産/建物", "第二小学校 校舎大規模改修", 20),
+    "第二小学校 大規模改修工事 設計監理委託料": (1, "事業用資産/建物", "第二小学校 校舎大規模改修", 20),
+    "市民図書館 空調設備改修工事": (2, "事業用資産/建物", "市民図書館 空調設備", 15),
+    "南保育所 改修工事": (4, "事業用資産/建物", "南保育所 改修", 20),
+    "本庁舎 別館 外壁改修工事": (5, "事業用資産/建物", "本庁舎 別館 外壁改修", 20),
+    "市道3-5号線 道路改良工事": (11, "インフラ資産/工作物", "市道3-5号線 道路改良", 45),
+    "さくら橋 橋梁長寿命化修繕工事": (12, "インフラ資産/工作物", "さくら橋 長寿命化", 30),
+    "運動公園 施設整備工事": (13, "インフラ資産/工作物", "運動公園 施設", 15),
+}
+# 建設仮勘定: one record per project, whichever year pays: name → (record, account, asset, note)
+_CIP = {
+    "都市計画道路3・4・5号線 整備工事": ("C0001", "インフラ資産/建設仮勘定", "都市計画道路3・4・5号線（建設仮勘定）",
+                                 "令和8年度完成予定"),
+    "学校給食センター 基本設計委託料": ("C0002", "事業用資産/建設仮勘定", "学校給食センター（建設仮勘定）",
+                                "学校給食センター建設事業（設計）"),
+    "学校給食センター 実施設計委託料": ("C0002", "事業用資産/建設仮勘定", "学校給食センター（建設仮勘定）",
+                                "学校給食センター建設事業（実施設計）"),
+}
+_PATCHES = ("市道4-15号線", "市道3-108号線")  # 舗装補修 that are patches, not renewals: 修繕費
 
 
-def _works_decision(name: str, memo: str, amount: int) -> Decision:
-    """The worksheet decision for a payment of one of city._WORKS."""
-    life = {
-        "第一小学校 大規模改修工事": ("A2024-001", "事業用資産/建物", "第一小学校 校舎大規模改修", 20),
-        "第一小学校 大規模改修工事 設計監理委託料": ("A2024-001", "事業用資産/建物", "第一小学校 校舎大規模改修", 20),
-        "中学校体育館 空調設備設置工事": ("A2024-002", "事業用資産/建物", "第二中学校体育館 空調設備", 15),
-        "中央公民館 改修工事": ("A2024-003", "事業用資産/建物", "中央公民館 改修", 20),
-        "北保育所 改修工事": ("A2024-004", "事業用資産/建物", "北保育所 改修", 20),
-        "本庁舎 空調設備改修工事": ("A2024-005", "事業用資産/建物", "本庁舎 空調設備", 15),
-        "市道1-23号線 道路改良工事": ("A2024-011", "インフラ資産/工作物", "市道1-23号線 道路改良", 45),
-        "みどり橋 橋梁長寿命化修繕工事": ("A2024-012", "インフラ資産/工作物", "みどり橋 長寿命化", 30),
-        "中央公園 施設整備工事": ("A2024-013", "インフラ資産/工作物", "中央公園 施設", 15),
-        "基幹業務システム標準化 対応改修委託料": ("A2024-031", "無形固定資産/ソフトウェア", "基幹業務システム（標準化対応）", 5),
-    }
-    if name in life:
-        no, account, asset, years = life[name]
-        return Decision("資産計上（新規資産）", account, no, asset, years, _IN_SERVICE)
+def in_service(fy: int) -> _dt.date:
+    """The works of a year are taken into service at its end."""
+    return _dt.date(fy + 1, 3, 31)
+
+
+def _works_decision(name: str, memo: str, amount: int, fy: int) -> Decision:
+    """The worksheet decision for a payment of one of the year's works (city.works)."""
+    done = in_service(fy)
+    if name in _WORKS_ASSETS:
+        seq, account, asset, years = _WORKS_ASSETS[name]
+        return Decision("資産計上（新規資産）", account, f"A{fy}-{seq:03d}", asset, years, done)
     if name == "市道舗装補修工事":
         road = memo[memo.index("（") + 1: memo.index("）")]
-        if road == "市道4-15号線":  # a patch, not a renewal
+        if road in _PATCHES:
             return Decision("修繕費", note="部分的な補修のため修繕費")
-        return Decision("資産計上（新規資産）", "インフラ資産/工作物", "", f"{road} 舗装打換え", 10, _IN_SERVICE,
+        return Decision("資産計上（新規資産）", "インフラ資産/工作物", "", f"{road} 舗装打換え", 10, done,
                         f"{amount // 6_000:,}", "㎡")
     if name == "側溝整備工事":
         area = memo[memo.index("（") + 1: memo.index("）")]
-        return Decision("資産計上（新規資産）", "インフラ資産/工作物", "", f"側溝整備（{area}）", 30, _IN_SERVICE,
+        return Decision("資産計上（新規資産）", "インフラ資産/工作物", "", f"側溝整備（{area}）", 30, done,
                         f"{amount // 60_000:,}", "m")
-    if name == "都市計画道路3・4・5号線 整備工事":
-        return Decision("建設仮勘定", "インフラ資産/建設仮勘定", note="令和8年度完成予定")
-    if name == "学校給食センター 基本設計委託料":
-        return Decision("建設仮勘定", "事業用資産/建設仮勘定", note="学校給食センター建設事業（設計）")
+    if name in _CIP:
+        no, account, asset, note = _CIP[name]
+        return Decision("建設仮勘定", account, no, asset, note=note)
     vehicles = {"（軽貨物車）": ("公用車（軽貨物車）", 4), "（電気自動車）": ("公用車（電気自動車）", 6)}
     if name == "公用車 購入":
         asset, years = vehicles[memo.removeprefix(name)]
-        return Decision("資産計上（新規資産）", "物品", "", asset, years, _dt.date(2024, 11, 1), "1", "台")
+        return Decision("資産計上（新規資産）", "物品", "", asset, years, _dt.date(fy, 11, 1), "1", "台")
     items = {
         "ごみ収集車 購入": ("ごみ収集車（パッカー車）", 4, "1", "台"),
         "学校ICT機器 購入": ("電子黒板" + memo.removeprefix(name), 5, "", "式"),
@@ -307,17 +337,22 @@ def _works_decision(name: str, memo: str, amount: int) -> Decision:
     }
     if name in items:
         asset, years, qty, unit = items[name]
-        return Decision("資産計上（新規資産）", "物品", "", asset, years, _IN_SERVICE, qty, unit)
+        return Decision("資産計上（新規資産）", "物品", "", asset, years, done, qty, unit)
     raise KeyError(name)
 
 
-# (name, 節, 細節名, location) of each city._WORKS item
-_WORKS_SETSU = {
-    "第一小学校 大規模改修工事 設計監理委託料": 12, "市道1-23号線 用地購入費・物件移転補償費": 16,
-    "公用車 購入": 17, "ごみ収集車 購入": 17, "学校ICT機器 購入": 17, "移動図書館車 購入": 17,
-    "給食室 回転釜 購入": 17, "基幹業務システム標準化 対応改修委託料": 12, "学校給食センター 基本設計委託料": 12,
-}
-_WORK_NAMES = sorted((w[1] for w in city._WORKS), key=len, reverse=True)
+def _works_setsu(name: str) -> int:
+    """The 節 of a work's payments: 委託料, 公有財産購入費 (land), 備品購入費, else 工事請負費."""
+    if name.endswith("委託料"):
+        return 12
+    if name.endswith("用地購入費・物件移転補償費"):
+        return 16
+    if name.endswith("購入"):
+        return 17
+    return 14
+
+
+_WORK_NAMES = sorted({w[1] for fy in (2024, 2025) for w in city.works(fy)}, key=len, reverse=True)
 
 
 # ---------------------------------------------------------------------------- vouchers → budget records
@@ -428,7 +463,7 @@ def _revenue_item(key: str, memo: str, credit: str) -> tuple[_R, str]:
     raise KeyError((key, memo))
 
 
-def _structural(date: str, dept: str, memo: str, lines) -> _Voucher | None:
+def _structural(date: str, dept: str, memo: str, lines, fy: int) -> _Voucher | None:
     """The budget records of one of city's structural vouchers; None for a non-cash voucher."""
     if not any(_is_cf(ln[0]) or _is_cf(ln[2]) for ln in lines):
         return None
@@ -474,14 +509,15 @@ def _structural(date: str, dept: str, memo: str, lines) -> _Voucher | None:
         else:
             name = next(n for n in _WORK_NAMES if memo.startswith(n))
             v.party = _CONTRACTORS[len(name) % len(_CONTRACTORS)] if "購入" not in name else ""
-            if name == "市道1-23号線 用地購入費・物件移転補償費":
+            if name.endswith("用地購入費・物件移転補償費"):
                 land = paid * 4 // 5
+                road = name.split()[0]
                 _expense(v, item, 16, land, "", Decision(
-                    "資産計上（新規資産）", "インフラ資産/土地", "A2024-021", "市道1-23号線 道路用地", None,
-                    _IN_SERVICE, f"{land // 25_000:,}", "㎡"))
+                    "資産計上（新規資産）", "インフラ資産/土地", f"A{fy}-021", f"{road} 道路用地", None,
+                    in_service(fy), f"{land // 25_000:,}", "㎡"))
                 _expense(v, item, 21, paid - land, "", Decision("費用", note="物件移転補償"))
             else:
-                _expense(v, item, _WORKS_SETSU.get(name, 14), paid, "", _works_decision(name, memo, paid))
+                _expense(v, item, _works_setsu(name), paid, "", _works_decision(name, memo, paid, fy))
         return v
     v = _Voucher(date, GENERAL_FUND, "歳入", dept, memo)
     received = _cf_total(lines, "dr")
@@ -524,17 +560,24 @@ def _later(date: str, days: int, fy: int) -> str:
 
 
 @lru_cache(maxsize=4)
-def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
-    """デモ市's year as cash records, worksheet decisions and non-cash journals."""
+def build(fiscal_year: int = 2024, scale: int = 1, opening: city.Opening = None) -> CashYear:
+    """デモ市's year as cash records, worksheet decisions and non-cash journals.
+
+    ``opening`` is the balance sheet the year starts from, as (path, amount) pairs (None: the
+    demo's opening balance sheet, :func:`kokai.demo.city.opening_rows`). A later year passes the
+    ledger's year end of the year before: its 繰越金 is that year's closing 資金 (give
+    ``BS/流動資産/現金預金`` as the CF 本年度末資金残高), it repays the 1年内償還予定地方債
+    and its provisions and receivables start from there."""
     fy = int(fiscal_year)
+    op = {**dict(city.opening_rows(fy)), **dict(opening or ())}
     vouchers: list[_Voucher] = []
     noncash: list[tuple[str, str, str, tuple]] = []
     n_refund = 0
-    for date, order, batch in city._batches(fy, scale, None, 2024)[1]:
+    for date, order, batch in city._batches(fy, scale, None, 2024, opening)[1]:
         s = city._SPREADS[order - 1] if order else None
         for dept, memo, lines in batch:
             if s is None:
-                v = _structural(date, dept, memo, lines)
+                v = _structural(date, dept, memo, lines, fy)
                 if v is None:
                     noncash.append((date, dept, memo, lines))
                     continue
@@ -557,7 +600,7 @@ def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
                              order=len(vouchers))
                 vouchers.append(r)
     # 繰越金: last year's closing 資金 (no journal)
-    opening_cash = dict(city.opening_rows(fy))[A["現金預金"]]
+    opening_cash = op[A["現金預金"]]
     carry = _Voucher(f"{fy}-05-31", GENERAL_FUND, "歳入", "0102", "前年度繰越金", order=-1)
     _revenue(carry, (20, 1, "繰越金", 1, "繰越金", 1, "前年度繰越金"), opening_cash)
     vouchers.append(carry)
@@ -593,8 +636,8 @@ def build(fiscal_year: int = 2024, scale: int = 1) -> CashYear:
             elif dec is not None:
                 decisions[(no, line_no)] = dec
     changes = [v for v in noncash if is_asset_change(v[2])]
-    return CashYear(records, decisions, accounts, _journals(fy, [v for v in noncash if not is_asset_change(v[2])]),
-                    changes)
+    return CashYear(records, decisions, accounts,
+                    _journals(fy, [v for v in noncash if not is_asset_change(v[2])], op), changes)
 
 
 # memos (prefixes) of city's non-cash vouchers that are changes (異動) of the register: the demo
@@ -610,15 +653,19 @@ def is_asset_change(memo: str) -> bool:
     return memo.startswith(ASSET_CHANGE_MEMOS)
 
 
-def _journals(fy: int, noncash) -> list[tuple]:
+def _journals(fy: int, noncash, op: dict[str, int]) -> list[tuple]:
     date = f"{fy + 1}-03-31"
-    # 減価償却費 is not journaled by hand: the 固定資産台帳's depreciation run posts it (kokai.demo.run)
+    # 減価償却費 is not journaled by hand: the 固定資産台帳's depreciation run posts it (kokai.demo.run);
+    # nor is what a closing item books from the demo's closing inputs (kokai.demo.closing_city)
+    by_closing = closing_city.hand_memos()
     items = [(d, dept, memo, lines) for d, dept, memo, lines in noncash
-             if "奨学金貸付金 1年内回収" not in memo and not memo.startswith("減価償却費（")]
+             if "奨学金貸付金 1年内回収" not in memo and not memo.startswith("減価償却費（")
+             and not memo.startswith(by_closing)]
     # 洗替法: the 6月期 期末・勤勉手当 were paid as 職員給与費, so last year's provision is washed out
-    bonus = dict(city.opening_rows(fy))[A["賞与等引当金"]]
-    items.append((date, "0101", "賞与等引当金 戻入（洗替: 6月期 期末・勤勉手当 支給済分）",
-                  ((A["賞与等引当金"], bonus, A["職員給与費"], bonus),)))
+    bonus = op[A["賞与等引当金"]]
+    washout = "賞与等引当金 戻入（洗替: 6月期 期末・勤勉手当 支給済分）"
+    if bonus and not washout.startswith(by_closing):
+        items.append((date, "0101", washout, ((A["賞与等引当金"], bonus, A["職員給与費"], bonus),)))
     rows = []
     for i, (d, dept, memo, lines) in enumerate(items, start=1):
         no = f"N{fy}-{i:04d}"

@@ -31,6 +31,15 @@ class Verification:
     settlement: SettlementTotals | None
 
 
+def general_budget_funds(lg: LocalGovernment, fiscal_year: int):
+    """The 一般会計等 funds whose 決算額 make the 歳入歳出決算: not the 歳計外現金 funds (their
+    records are flagged custodial on import), which are outside the budget."""
+    from kokai.cash.models import CashRecord
+
+    custodial = CashRecord.objects.filter(lg=lg, fiscal_year=fiscal_year, custodial=True).values("fund_id")
+    return Fund.objects.filter(lg=lg, scope=Fund.GENERAL).exclude(id__in=custodial)
+
+
 def settlement_totals(*, lg: LocalGovernment, fiscal_year: int) -> SettlementTotals | None:
     """The 歳入歳出決算 totals of the 一般会計等 funds from the imported 決算額
     (cash.SettledAmount, one row per 節); None if none were imported for the year.
@@ -40,7 +49,7 @@ def settlement_totals(*, lg: LocalGovernment, fiscal_year: int) -> SettlementTot
     from kokai.cash.models import SettledAmount
     from kokai.cash.services import rules_for
 
-    funds = Fund.objects.filter(lg=lg, scope=Fund.GENERAL)
+    funds = general_budget_funds(lg, fiscal_year)
     rows = list(SettledAmount.objects.filter(lg=lg, fiscal_year=fiscal_year, fund__in=funds).values_list(
         "direction", "kan", "kou", "moku", "setsu", "amount"))
     if not rows:

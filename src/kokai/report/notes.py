@@ -65,7 +65,9 @@ def carryover_kan(setting: str, fiscal_year: int) -> str:
 
 def settled_totals(lg: LocalGovernment, fiscal_year: int, settings: dict[str, str]) -> Settled | None:
     """歳入・歳出 決算額 and 繰越金 of the funds in 一般会計等; None when none are imported."""
-    qs = SettledAmount.objects.filter(lg=lg, fiscal_year=fiscal_year, fund__scope=Fund.GENERAL)
+    from kokai.ledger.verification import general_budget_funds
+
+    qs = SettledAmount.objects.filter(lg=lg, fiscal_year=fiscal_year, fund__in=general_budget_funds(lg, fiscal_year))
     totals = dict(qs.values("direction").annotate(s=Sum("amount")).values_list("direction", "s"))
     if not totals:
         return None

@@ -20,7 +20,13 @@ from __future__ import annotations
 import polars as pl
 from django.db import connection
 
-from kokai.assets.reports import DEFAULT_PURPOSE, PURPOSES, purpose_schedule, tangible_schedule
+from kokai.assets.reports import (
+    DEFAULT_PURPOSE,
+    PURPOSES,
+    purpose_schedule,
+    schedule_figures,
+    tangible_schedule,
+)
 from kokai.cash.models import CashRecord, MatchingDecision
 from kokai.core.chart import Chart
 from kokai.core.conversion import apply_rules
@@ -67,9 +73,10 @@ def schedule_tables(*, lg: LocalGovernment, fiscal_year: int, settings: Schedule
         settings = schedule_settings(lg)
     st = statements or statements_for(lg=lg, fiscal_year=fiscal_year)[0]
     grants, revenues = record_flows(lg=lg, fiscal_year=fiscal_year, settings=settings)
+    figures = schedule_figures(lg=lg, fiscal_year=fiscal_year)  # one pass over the register for both
     return [
-        tangible_table(tangible_schedule(lg=lg, fiscal_year=fiscal_year), fiscal_year=fiscal_year),
-        purpose_table(purpose_schedule(lg=lg, fiscal_year=fiscal_year), purposes=PURPOSES,
+        tangible_table(tangible_schedule(lg=lg, fiscal_year=fiscal_year, figures=figures), fiscal_year=fiscal_year),
+        purpose_table(purpose_schedule(lg=lg, fiscal_year=fiscal_year, figures=figures), purposes=PURPOSES,
                       default_purpose=DEFAULT_PURPOSE, fiscal_year=fiscal_year),
         grants_table(grants, ledger_total=st.amount(PL_GRANTS), fiscal_year=fiscal_year, settings=settings),
         revenue_table(revenues, st),
