@@ -23,6 +23,7 @@ from django.db import transaction
 from kokai.core import matching as m
 from kokai.core.issues import InputRejected, Issue
 from kokai.core.parse import wareki_year
+from kokai.ledger.bulk import ANALYZE_AFTER, analyze
 from kokai.ledger.masters import chart_for
 from kokai.ledger.models import Fund, LocalGovernment
 
@@ -535,4 +536,6 @@ def import_matching(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
             ],
             batch_size=2000,
         )
+        if decisions.height >= ANALYZE_AFTER:
+            analyze(MatchingDecision._meta.db_table)
     return decisions.height
