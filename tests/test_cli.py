@@ -118,5 +118,5 @@ def test_demo_city_closes_its_year(tmp_path):
     bs = {ln["path"]: ln["amount"] for ln in doc["statements"]["BS"]}
     assert 800e8 < bs["資産合計"] < 1_200e8
     assert (tmp_path / "demo-output" / "statements-2024.xlsx").exists()
-    again = kokai(tmp_path, "demo")  # re-running changes nothing
-    assert "同じファイルは取込済みです" in again.stdout
+    again = kokai(tmp_path, "demo")  # re-running changes nothing: both years are closed
+    assert again.stdout.count("決算が確定しています。取込みと決算整理は行わず") == 2
