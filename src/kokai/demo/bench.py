@@ -239,10 +239,10 @@ fixed = sum(v for p, v in lines.items() if chart.resolve(p).fa_group in (FA_TANG
 assets = sum(v for p, v in lines.items() if chart.resolve(p).side == "D")
 liab = sum(v for p, v in lines.items() if chart.resolve(p).side == "C")
 with open(out, "w", encoding="utf-8") as f:
-    f.write("path,amount\n")
+    f.write("path,amount\\n")
     for p, v in lines.items():
-        f.write(f"{p},{v}\n")
-    f.write(f"BS/固定資産等形成分,{fixed}\nBS/余剰分（不足分）,{assets - liab - fixed}\n")
+        f.write(f"{p},{v}\\n")
+    f.write(f"BS/固定資産等形成分,{fixed}\\nBS/余剰分（不足分）,{assets - liab - fixed}\\n")
 """
 
 
