@@ -39,10 +39,14 @@ import pytest
 from kokai.core.units import to_unit
 from kokai.report.book_xlsx import write_book_xlsx
 from kokai.report.document import (
+    BAR,
+    COLUMN_CLUSTERED,
     COUNT,
     PERCENT,
+    PIE,
     TEXT,
     YEN,
+    Chart,
     Document,
     Paragraph,
     Row,
@@ -437,3 +441,183 @@ def test_the_default_font_is_a_truetype_ipaex(monkeypatch):
     path = japanese_font_path()
     assert path.name == "ipaexg.ttf"
     assert path.read_bytes()[:4] == b"\x00\x01\x00\x00"
+
+
+# --- charts -------------------------------------------------------------------------------
+#
+# 資産の構成 (a pie), 千円, 四捨五入:
+#     事業用資産 1,234,567 → 1,235;  インフラ資産 2,345,678 → 2,346;  流動資産 499,500 → 500
+#     資産合計 = 1,234,567 + 2,345,678 + 499,500 = 4,079,745 → 4,080
+#     shares: 1,234,567 / 4,079,745 = 30.26% → 30.3%;  2,345,678 / 4,079,745 = 57.50% → 57.5%;
+#             499,500 / 4,079,745 = 12.24% → 12.2%
+# 資産・負債・純資産の比較 (clustered columns):
+#     本年度 4,088,545 → 4,089;  1,500,000 → 1,500;  2,588,545 → 2,589
+#     前年度 4,000,000 → 4,000;  1,400,000 → 1,400;  2,600,000 → 2,600
+# 有形固定資産減価償却率 (bars, percent in hundredths): 52.30%, 44.10%, 48.00%
+
+
+def asset_chart() -> Chart:
+    return Chart(key="グラフ 資産の構成", title="資産の構成", kind=PIE, subtitle="（令和7年3月31日現在）",
+                 categories=("事業用資産", "インフラ資産", "流動資産"),
+                 series=(("金額", (1_234_567, 2_345_678, 499_500)),), total_label="資産合計")
+
+
+def comparison_chart() -> Chart:
+    return Chart(key="グラフ 比較", title="資産・負債・純資産の比較", kind=COLUMN_CLUSTERED,
+                 categories=("資産合計", "負債合計", "純資産合計"),
+                 series=(("本年度", (4_088_545, 1_500_000, 2_588_545)), ("前年度", (4_000_000, 1_400_000, 2_600_000))))
+
+
+def ratio_chart() -> Chart:
+    return Chart(key="グラフ 減価償却率", title="有形固定資産減価償却率", kind=BAR, value_kind=PERCENT,
+                 categories=("事業用資産", "インフラ資産", "合計"), series=(("減価償却率", (5230, 4410, 4800)),),
+                 notes=("合計には物品を含めています。",))
+
+
+def chart_book(rounding: str = "四捨五入") -> Document:
+    return Document("テスト市", 2024, "一般会計等", "千円", rounding,
+                    (bs_table(), asset_chart(), comparison_chart(), ratio_chart()))
+
+
+@pytest.fixture(scope="module")
+def chart_xlsx(tmp_path_factory):
+    path = tmp_path_factory.mktemp("charts") / "charts.xlsx"
+    write_book_xlsx(chart_book(), path)
+    return path
+
+
+def _refs(series) -> tuple[str, str, str]:
+    """(name cell, category cells, value cells) a chart series reads."""
+    cat = series.cat.strRef or series.cat.numRef
+    return series.tx.strRef.f, cat.f, series.val.numRef.f
+
+
+def test_a_chart_sheet_holds_its_figures_and_the_toc_lists_it(chart_xlsx):
+    wb = openpyxl.load_workbook(chart_xlsx)
+    assert wb.sheetnames == ["目次", "様式第1号 貸借対照表", "グラフ 資産の構成", "グラフ 比較", "グラフ 減価償却率"]
+    toc = wb["目次"]
+    assert [(toc.cell(r, 1).value, toc.cell(r, 2).value) for r in range(6, 9)] == [
+        ("グラフ", "資産の構成"), ("グラフ", "資産・負債・純資産の比較"), ("グラフ", "有形固定資産減価償却率")]
+    ws = wb["グラフ 資産の構成"]
+    assert [ws["A1"].value, ws["A3"].value, ws["A4"].value, ws["B4"].value] == ["資産の構成", "（単位：千円）", "区分", "金額"]
+    # the cells hold yen, the format shows 千円; the total is a formula over the three
+    assert [(ws[f"A{r}"].value, ws[f"B{r}"].value) for r in range(5, 8)] == [
+        ("事業用資産", 1_234_567), ("インフラ資産", 2_345_678), ("流動資産", 499_500)]
+    assert (ws["A8"].value, ws["B8"].value) == ("資産合計", "=B5+B6+B7")
+    assert ws["B5"].number_format == '#,##0,;"△"#,##0,;0'
+    assert openpyxl.load_workbook(chart_xlsx, data_only=True)["グラフ 資産の構成"]["B8"].value == 4_079_745
+
+
+def test_each_chart_reads_exactly_its_sheets_cells(chart_xlsx):
+    wb = openpyxl.load_workbook(chart_xlsx)
+    (pie,) = wb["グラフ 資産の構成"]._charts
+    assert pie.tagname == "pieChart" and len(pie.series) == 1
+    # the three categories, not the 資産合計 row under them
+    assert _refs(pie.series[0]) == ("'グラフ 資産の構成'!$B$4", "'グラフ 資産の構成'!$A$5:$A$7", "'グラフ 資産の構成'!$B$5:$B$7")
+    (columns,) = wb["グラフ 比較"]._charts
+    assert (columns.tagname, columns.barDir, columns.grouping) == ("barChart", "col", "clustered")
+    assert [_refs(s) for s in columns.series] == [
+        ("'グラフ 比較'!$B$4", "'グラフ 比較'!$A$5:$A$7", "'グラフ 比較'!$B$5:$B$7"),
+        ("'グラフ 比較'!$C$4", "'グラフ 比較'!$A$5:$A$7", "'グラフ 比較'!$C$5:$C$7")]
+    ws = wb["グラフ 比較"]
+    assert [[ws.cell(r, c).value for c in (1, 2, 3)] for r in (4, 5, 6, 7)] == [
+        ["区分", "本年度", "前年度"], ["資産合計", 4_088_545, 4_000_000], ["負債合計", 1_500_000, 1_400_000],
+        ["純資産合計", 2_588_545, 2_600_000]]
+    (bars,) = wb["グラフ 減価償却率"]._charts
+    assert (bars.tagname, bars.barDir) == ("barChart", "bar")
+    assert _refs(bars.series[0])[2] == "'グラフ 減価償却率'!$B$5:$B$7"
+
+
+def test_the_chart_xml_in_the_zip_names_the_cells_and_the_display_format(chart_xlsx):
+    import zipfile
+
+    with zipfile.ZipFile(chart_xlsx) as z:
+        xml = z.read("xl/charts/chart2.xml").decode()   # the second chart: the comparison
+    assert "<c:f>'グラフ 比較'!$B$5:$B$7</c:f>" in xml and "<c:f>'グラフ 比較'!$C$5:$C$7</c:f>" in xml
+    # data labels and the value axis show 千円 with the cells' own number format
+    assert 'formatCode="#,##0,;&quot;△&quot;#,##0,;0"' in xml
+    assert "IPAexゴシック" in xml
+
+
+def test_a_percent_chart_holds_fractions_and_says_percent(chart_xlsx):
+    ws = openpyxl.load_workbook(chart_xlsx)["グラフ 減価償却率"]
+    assert ws["A3"].value == "（単位：％）"
+    assert [ws[f"B{r}"].value for r in (5, 6, 7)] == pytest.approx([0.523, 0.441, 0.48])
+    assert ws["B5"].number_format == '0.00%;"△"0.00%;0.00%'
+    texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert "合計には物品を含めています。" in texts
+    assert not any(t and "千円未満" in t for t in texts)   # no rounding note: nothing is in yen
+
+
+def test_a_chart_sheet_prints_on_one_a4_page_wide_with_the_chart(chart_xlsx):
+    ws = openpyxl.load_workbook(chart_xlsx)["グラフ 資産の構成"]
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToHeight == 0
+    # columns: A 24 + B 14 characters, then C, D, E of 14 until the sheet is 80 wide (24 + 4 × 14);
+    # rows: header 4, data 5–7, 資産合計 8, the rounding note 10, the chart from row 12 for
+    # 340 px = 17 rows of 20 px, so the print area ends on row 12 + 17 = 29
+    assert ws.print_area == "'グラフ 資産の構成'!$A$1:$E$29"
+
+
+def test_truncated_chart_cells_hold_the_printed_figures(tmp_path):
+    """切り捨て: 1,234,567 → 1,234; 2,345,678 → 2,345; 499,500 → 499; the chart reads those
+    cells, and 資産合計 = 1,234 + 2,345 + 499 = 4,078 (the truncated exact total 4,079 is one
+    more: ≤ 3 children × 1)."""
+    path = tmp_path / "charts.xlsx"
+    write_book_xlsx(chart_book("切り捨て"), path)
+    ws = openpyxl.load_workbook(path, data_only=True)["グラフ 資産の構成"]
+    assert [ws[f"B{r}"].value for r in range(5, 9)] == [1_234, 2_345, 499, 4_078]
+    assert ws["B5"].number_format == '#,##0;"△"#,##0;0'
+
+
+def test_a_pie_refuses_a_negative_slice_and_series_must_fit_the_categories():
+    with pytest.raises(ValueError, match="負の値"):
+        Chart(key="k", title="t", kind=PIE, categories=("a", "b"), series=(("s", (5, -1)),))
+    with pytest.raises(ValueError, match="値の数 1 が区分の数 2"):
+        Chart(key="k", title="t", kind=BAR, categories=("a", "b"), series=(("s", (5,)),))
+    with pytest.raises(ValueError, match="整数"):
+        Chart(key="k", title="t", kind=BAR, categories=("a",), series=(("s", (1.5,)),))
+
+
+@pytest.fixture(scope="module")
+def chart_pages(tmp_path_factory):
+    from kokai.report.book_pdf import write_book_pdf
+
+    path = tmp_path_factory.mktemp("charts") / "charts.pdf"
+    write_book_pdf(chart_book(), path)
+    return path, [p.extract_text() for p in pypdf.PdfReader(path).pages]
+
+
+def test_a_chart_page_has_the_title_the_chart_and_its_figures_rounded_once(chart_pages):
+    _path, pages = chart_pages
+    assert re.search(r"資産の構成\s*3", pages[0])        # the cover lists the charts with their pages
+    pie = pages[2]
+    assert "資産の構成" in pie and "（令和7年3月31日現在）" in pie and "（単位：千円）" in pie
+    # the legend: each category with its share of 4,079,745 yen
+    assert re.search(r"事業用資産\s*30\.3%\s*インフラ資産\s*57\.5%\s*流動資産\s*12\.2%", pie)
+    table = pie.split("（単位：千円）")[1]          # the figures under the chart
+    assert {k: _figure(table, k) for k in ("事業用資産", "インフラ資産", "流動資産", "資産合計")} == {
+        "事業用資産": "1,235", "インフラ資産": "2,346", "流動資産": "500", "資産合計": "4,080"}
+    columns = pages[3]
+    assert "資産・負債・純資産の比較" in columns and "本年度" in columns and "前年度" in columns
+    for figure in ("4,089", "1,500", "2,589", "4,000", "1,400", "2,600"):   # bar labels and table
+        assert columns.count(figure) >= 2, figure
+    ratio = pages[4]
+    assert "有形固定資産減価償却率" in ratio and "（単位：％）" in ratio
+    assert "52.30%" in ratio and "44.10%" in ratio and "48.00%" in ratio
+    assert "千円未満" not in ratio
+
+
+def test_chart_labels_use_only_the_embedded_japanese_font(chart_pages):
+    path, _pages = chart_pages
+    reader = pypdf.PdfReader(path)
+    for page in reader.pages[2:]:
+        names = {f.get_object()["/BaseFont"] for f in page["/Resources"]["/Font"].values()}
+        assert names and all(re.fullmatch(r"/[A-Z]{6}\+IPAexGothic", n) for n in names), names
+
+
+def test_chart_values_are_in_the_display_unit():
+    from kokai.report.book_pdf import chart_values
+
+    doc = chart_book()
+    assert chart_values(doc, asset_chart()) == [[1_235, 2_346, 500]]
+    assert chart_values(doc, ratio_chart()) == [[52.3, 44.1, 48.0]]

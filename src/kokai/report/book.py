@@ -6,6 +6,11 @@ The parts come from where the figures live: the statements from the ledger; the
 (kokai.report.schedules); the registers' schedules (地方債, 基金, 貸付金, 投資及び出資金,
 未収金 …) from the closing items' inputs (kokai.closing); the 引当金の明細 from the
 ledger's 引当金 lines; the notes from the 団体's template (kokai.report.notes).
+
+The charts (kokai.report.charts: 資産の構成, 行政コストの内訳, 資産・負債・純資産の比較,
+有形固定資産減価償却率) follow the four statements they draw, before the 附属明細書: a
+reader turns from the statements to their picture, and the 附属明細書 and 注記 keep their
+places at the end as the 様式 set prints them.
 """
 
 from __future__ import annotations
@@ -13,12 +18,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from kokai.assets.reports import depreciation_ratio, schedule_figures
+from kokai.closing.services import outcomes
 from kokai.core.statements import SCOPE_GENERAL
 from kokai.ledger.masters import chart_for
 from kokai.ledger.models import LocalGovernment
 from kokai.ledger.reporting import fiscal_years, statements_for
 
-from .document import Document, Table, TextSection
+from .charts import chart_parts as build_charts
+from .document import Chart, Document, Table, TextSection
+from .notes import notes_sections
+from .schedules import schedule_tables
 from .statement_tables import statement_tables
 
 # 附属明細書 in the primer's order (statements.md §8); a table whose title is not listed
@@ -47,47 +57,41 @@ def build_document(
     prior = None
     if fiscal_year - 1 in fiscal_years(lg):
         prior, _ = statements_for(lg=lg, fiscal_year=fiscal_year - 1, scope=scope)
-    parts: list[Table | TextSection] = list(statement_tables(st, prior, chart, lg_name=lg.name))
-    schedules: list[Table] = []
-    try:
-        from .schedules import schedule_tables
-    except ImportError:
-        schedule_tables = None
-    if schedule_tables is not None:
-        schedules += schedule_tables(lg=lg, fiscal_year=fiscal_year, statements=st)
-    from kokai.closing.services import outcomes
+    figures = schedule_figures(lg=lg, fiscal_year=fiscal_year)  # one pass over the register for all
+    parts: list[Table | TextSection | Chart] = list(statement_tables(st, prior, chart, lg_name=lg.name))
+    parts += chart_parts(st, prior, lg=lg, fiscal_year=fiscal_year, figures=figures)
+    schedules: list[Table] = schedule_tables(lg=lg, fiscal_year=fiscal_year, statements=st, figures=figures)
 
     done, _skipped = outcomes(lg=lg, fiscal_year=fiscal_year)
     for _m, out in done:
         schedules += list(out.tables)
-    provisions = _provisions_table(lg, fiscal_year, chart, [f for _m, out in done for f in out.figures])
-    if provisions is not None:
-        schedules.append(provisions)
+    schedules.append(_provisions_table(lg, fiscal_year, chart, [f for _m, out in done for f in out.figures]))
     seen = set()
     for t in sorted(schedules, key=_order):
         if t.key not in seen:  # one sheet per schedule
             seen.add(t.key)
             parts.append(t)
-    try:
-        from .notes import notes_sections
-    except ImportError:
-        notes_sections = None
-    if notes_sections is not None:
-        parts += notes_sections(lg=lg, fiscal_year=fiscal_year, unit=unit, rounding=rounding)
+    parts += notes_sections(lg=lg, fiscal_year=fiscal_year, unit=unit, rounding=rounding)
     return Document(lg_name=lg.name, fiscal_year=fiscal_year, scope=scope, unit=unit, rounding=rounding,
                     parts=tuple(parts))
 
 
-def _provisions_table(lg: LocalGovernment, fiscal_year: int, chart, figures=()) -> Table | None:
+def chart_parts(st, prior, *, lg: LocalGovernment, fiscal_year: int, figures=None) -> list[Chart]:
+    """The book's charts from the statements (and 前年度's, when there are), with the
+    有形固定資産減価償却率 per class read from the 固定資産台帳 (left out when the register
+    has no depreciable asset)."""
+    figures = figures or schedule_figures(lg=lg, fiscal_year=fiscal_year)
+    ratio = depreciation_ratio(lg=lg, fiscal_year=fiscal_year, figures=figures)
+    return build_charts(st, prior, ratio=ratio)
+
+
+def _provisions_table(lg: LocalGovernment, fiscal_year: int, chart, figures=()) -> Table:
     """引当金の明細 from the ledger: each 引当金 line's balance at the start and end of the
     year and its 目的使用 from the year's postings; where a closing item reports the gross
     movement (a 洗替 posts one netted entry), its figures 「<引当金> 本年度減少額（目的使用）／
     （その他）」 are used instead."""
-    try:
-        from kokai.core.closing.provisions_table import provisions_table
-    except ImportError:
-        return None
     from kokai.core.chart import ChartError
+    from kokai.core.closing.provisions_table import provisions_table
 
     from .provisions import provision_figures
 

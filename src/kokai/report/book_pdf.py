@@ -3,7 +3,10 @@
 A cover with the table of contents (page numbers), then each
 :class:`~kokai.report.document.Table` on its own pages (landscape where the table says so)
 with title, 団体・期間, unit line, a header row repeated on every page, labels indented by
-level, right-aligned figures with △ for negatives and bold totals; then the
+level, right-aligned figures with △ for negatives and bold totals; each
+:class:`~kokai.report.document.Chart` on its own page, drawn with ``reportlab.graphics``
+(bars or a pie, Japanese labels in the embedded font, values in the display unit) above
+the table of its figures; then the
 :class:`~kokai.report.document.TextSection` s as flowing text with numbered headings. Every
 page has 「- n -」 in its footer.
 
@@ -28,6 +31,10 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -50,9 +57,9 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 
 from kokai.core.parse import wareki_year
-from kokai.core.units import format_amount, rounding_note
-from kokai.report.book_xlsx import book_title
-from kokai.report.document import PERCENT, TEXT, YEN, Document, Table, TextSection
+from kokai.core.units import format_amount, rounding_note, to_unit
+from kokai.report.book_xlsx import SERIES_COLORS, book_title
+from kokai.report.document import BAR, PERCENT, PIE, TEXT, YEN, Chart, Document, Table, TextSection
 from kokai.report.document import Paragraph as TextParagraph
 from kokai.report.fonts import japanese_font_path
 
@@ -68,6 +75,8 @@ INDENT = 20  # points: body text and tables inside the 注記
 FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 HEAD_BG = colors.HexColor("#E8EEF4")
 GRID = colors.HexColor("#808080")
+CHART_COLORS = tuple(colors.HexColor(c) for c in SERIES_COLORS)
+CHART_FONT_SIZE = 8
 
 
 def register_font() -> str:
@@ -284,9 +293,9 @@ def table_flowable(
     return out
 
 
-def _unit_line(doc: Document, right_indent: float) -> Paragraph:
+def _unit_line(doc: Document, right_indent: float, unit: str = "") -> Paragraph:
     style = ParagraphStyle("unit_at", parent=STYLES["unit"], rightIndent=max(right_indent, 0))
-    return Paragraph(escape(f"（単位：{doc.unit}）"), style)
+    return Paragraph(escape(f"（単位：{unit or doc.unit}）"), style)
 
 
 def _table_story(doc: Document, table: Table, avail: float, found: dict[str, int], dry: bool) -> list:
@@ -306,6 +315,32 @@ def _table_story(doc: Document, table: Table, avail: float, found: dict[str, int
     story += [_para(n, "note") for n in table.notes]
     story += [_para(rounding_note(doc.unit, doc.rounding), "note"), Indenter(left=-margin, right=-margin)]
     return story
+
+
+def _chart_story(doc: Document, chart: Chart, avail: float, found: dict[str, int], dry: bool) -> list:
+    """Title, 団体・期間, the chart (as wide as the page, values in the display unit), then
+    the table of its figures with the unit line, the notes and the rounding rule."""
+    sub = "　".join(s for s in (doc.lg_name, doc.scope, chart.subtitle) if s)
+    height = min(avail * 0.62, 110 * mm)
+    body = table_flowable(doc, chart.data_table(), avail, dry=dry)
+    margin = (avail - body.total_width) / 2
+    story = [
+        _Anchor(chart.key, chart.title, found),
+        _para(chart.title, "title"),
+        _para(sub, "sub"),
+        Spacer(1, 6),
+        Spacer(avail, height) if dry else chart_drawing(doc, chart, avail, height),
+        Spacer(1, 8),
+        _unit_line(doc, margin, "％" if chart.value_kind == PERCENT else doc.unit),
+        Spacer(1, 2),
+        body,
+        Spacer(1, 4),
+        Indenter(left=margin, right=margin),
+    ]
+    story += [_para(n, "note") for n in chart.notes]
+    if chart.value_kind == YEN:
+        story.append(_para(rounding_note(doc.unit, doc.rounding), "note"))
+    return [*story, Indenter(left=-margin, right=-margin)]
 
 
 def _section_story(doc: Document, section: TextSection, avail: float, found: dict[str, int], dry: bool) -> list:
@@ -336,6 +371,108 @@ def _section_story(doc: Document, section: TextSection, avail: float, found: dic
         story += [Indenter(left=-INDENT)]
     story += [Spacer(1, 6), _para(rounding_note(doc.unit, doc.rounding), "note")]
     return story
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def chart_values(doc: Document, chart: Chart) -> list[list[float | None]]:
+    """The values a chart draws, per series: yen converted once to the display unit
+    (:func:`~kokai.core.units.to_unit`, as the table prints them), percent as a number."""
+    def one(v: int | None) -> float | None:
+        if v is None:
+            return None
+        return to_unit(v, doc.unit, doc.rounding) if chart.value_kind == YEN else v / 100
+
+    return [[one(v) for v in values] for _name, values in chart.series]
+
+
+def _share_texts(values: tuple[int | None, ...]) -> list[str]:
+    """Each slice's share of the total, in percent to 0.1 (half up), from the yen amounts."""
+    total = sum(v for v in values if v)
+    return [f"{(2000 * (v or 0) + total) // (2 * total) / 10:.1f}%" if total else "" for v in values]
+
+
+def chart_drawing(doc: Document, chart: Chart, width: float, height: float) -> Drawing:
+    """The chart as a ReportLab drawing ``width`` × ``height`` points, every label in the
+    embedded Japanese font; bars carry the same text as the table's cells."""
+    d = Drawing(width, height, initialFontName=FONT, initialFontSize=CHART_FONT_SIZE)  # no Helvetica
+    data = chart_values(doc, chart)
+    size = CHART_FONT_SIZE
+    if chart.kind == PIE:  # the pie on the left, a legend with each slice's share on the right
+        _, values = chart.series[0]
+        shown = [i for i, v in enumerate(values) if v]
+        shares = _share_texts(values)
+        pie = Pie()
+        diameter = min(height - 20, width * 0.45)
+        pie.x, pie.y, pie.width, pie.height = width * 0.08, (height - diameter) / 2, diameter, diameter
+        pie.data = [values[i] for i in shown]
+        pie.labels = None
+        pie.startAngle, pie.direction = 90, "clockwise"
+        pie.slices.strokeColor, pie.slices.strokeWidth = colors.white, 0.8
+        for n, i in enumerate(shown):
+            pie.slices[n].fillColor = CHART_COLORS[i % len(CHART_COLORS)]
+        d.add(pie)
+        legend = Legend()
+        legend.fontName, legend.fontSize = FONT, size + 2
+        legend.alignment, legend.boxAnchor, legend.columnMaximum = "right", "w", len(shown)
+        legend.x, legend.y = pie.x + diameter + 30, height / 2
+        legend.dx = legend.dy = 9
+        legend.deltay, legend.strokeColor = 16, None
+        legend.subCols[0].minWidth = max(_text_width(chart.categories[i], size + 2) for i in shown) + 12
+        legend.subCols[1].align, legend.subCols[1].minWidth = "right", _text_width("100.0%", size + 2)
+        legend.colorNamePairs = [(CHART_COLORS[i % len(CHART_COLORS)], (chart.categories[i], shares[i])) for i in shown]
+        d.add(legend)
+        return d
+    texts = [[cell_text(doc, chart.value_kind, v) for v in values] for _name, values in chart.series]
+    legend_h = 18 if len(chart.series) > 1 else 0
+    if chart.kind == BAR:
+        bc = HorizontalBarChart()
+        label_w = max(_text_width(c, size) for c in chart.categories) + 8
+        bc.x, bc.y = label_w, 22 + legend_h
+        bc.width, bc.height = width - label_w - 40, height - bc.y - 16
+        bc.categoryAxis.reverseDirection = 1  # the first category at the top, as in the table
+        bc.barLabels.boxAnchor, bc.barLabels.dx = "w", 3
+    else:
+        bc = VerticalBarChart()
+        bc.x, bc.y = 58, 20 + legend_h
+        bc.width, bc.height = width - 70, height - bc.y - 16
+        bc.barLabels.boxAnchor, bc.barLabels.dy = "s", 2
+    bc.data = [[v if v is not None else 0 for v in series] for series in data]
+    bc.categoryAxis.categoryNames = list(chart.categories)
+    bc.categoryAxis.labels.fontName, bc.categoryAxis.labels.fontSize = FONT, size + 1
+    bc.valueAxis.labels.fontName, bc.valueAxis.labels.fontSize = FONT, size
+    bc.valueAxis.labelTextFormat = (lambda v: _signed(round(v))) if chart.value_kind == YEN else "%g%%"
+    bc.valueAxis.visibleGrid, bc.valueAxis.gridStrokeColor, bc.valueAxis.gridStrokeWidth = 1, colors.lightgrey, 0.3
+    low = min([0.0, *(v for series in data for v in series if v is not None)])
+    high = max([0.0, *(v for series in data for v in series if v is not None)])
+    if chart.value_kind == PERCENT:
+        bc.valueAxis.valueMin, bc.valueAxis.valueMax = 0, 100
+    elif high == low:
+        bc.valueAxis.valueMin, bc.valueAxis.valueMax = 0, 1
+    else:
+        bc.valueAxis.valueMin = low * 1.12 if low < 0 else 0
+        bc.valueAxis.valueMax = high * 1.12 if high > 0 else 0
+    bc.barLabelFormat, bc.barLabelArray = "values", texts
+    bc.barLabels.fontName, bc.barLabels.fontSize = FONT, size
+    bc.groupSpacing, bc.barSpacing = 8, 1
+    bc.bars.strokeColor = None
+    for i in range(len(chart.series)):
+        bc.bars[i].fillColor = CHART_COLORS[i % len(CHART_COLORS)]
+    d.add(bc)
+    if chart.value_kind == YEN:  # a percent axis says % on every tick
+        at = (bc.x + bc.width, "end") if chart.kind == BAR else (bc.x - 4, "end")
+        d.add(String(at[0], bc.y + bc.height + 6, f"（{doc.unit}）", fontName=FONT, fontSize=size, textAnchor=at[1]))
+    if legend_h:
+        legend = Legend()
+        legend.fontName, legend.fontSize = FONT, size + 1
+        legend.alignment, legend.boxAnchor, legend.columnMaximum = "right", "s", 1
+        legend.x, legend.y = width / 2, 2
+        legend.dx = legend.dy = 8
+        legend.colorNamePairs = [(CHART_COLORS[i % len(CHART_COLORS)], name)
+                                 for i, (name, _v) in enumerate(chart.series)]
+        d.add(legend)
+    return d
 
 
 # --- the book -------------------------------------------------------------------------------
@@ -404,11 +541,13 @@ def _build(doc: Document, target, pages: dict[str, int], found: dict[str, int], 
     portrait_w = A4[0] - 2 * MARGIN
     story = _cover(doc, pages, portrait_w)
     for part in doc.parts:
-        wide = isinstance(part, Table) and part.landscape
+        wide = isinstance(part, Table | Chart) and part.landscape
         story += [NextPageTemplate("landscape" if wide else "portrait"), PageBreak()]
         avail = (A4[1] if wide else A4[0]) - 2 * MARGIN
         if isinstance(part, Table):
             story += _table_story(doc, part, avail, found, dry)
+        elif isinstance(part, Chart):
+            story += _chart_story(doc, part, avail, found, dry)
         else:
             story += _section_story(doc, part, avail, found, dry)
     pdf.build(story)

@@ -1,6 +1,9 @@
-"""The book (財務書類, 附属明細書, 注記) as one XLSX workbook: 「目次」 first, then one
-sheet per :class:`~kokai.report.document.Table` (sheet name = key) and one text sheet per
-:class:`~kokai.report.document.TextSection`, each set up to print on A4, one page wide.
+"""The book (財務書類, グラフ, 附属明細書, 注記) as one XLSX workbook: 「目次」 first, then one
+sheet per :class:`~kokai.report.document.Table` (sheet name = key), one per
+:class:`~kokai.report.document.Chart` (its figures as a table, and below them a native
+chart that reads exactly those cells, so the data behind every chart is in the workbook)
+and one text sheet per :class:`~kokai.report.document.TextSection`, each set up to print
+on A4, one page wide.
 
 How the display unit and the subtotal formulas agree ("rounding happens once"):
 
@@ -33,7 +36,20 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from kokai.core.parse import wareki_year
 from kokai.core.units import UNITS, rounding_note, to_unit
-from kokai.report.document import COUNT, PERCENT, TEXT, YEN, Document, Paragraph, Table, TextSection
+from kokai.report.document import (
+    BAR,
+    COLUMN_CLUSTERED,
+    COUNT,
+    PERCENT,
+    PIE,
+    TEXT,
+    YEN,
+    Chart,
+    Document,
+    Paragraph,
+    Table,
+    TextSection,
+)
 
 TOC_SHEET = "目次"
 FONT = "IPAexゴシック"
@@ -45,6 +61,11 @@ TITLE_ROWS = 3  # title, 団体・期間, 単位; the header row follows
 LABEL_WIDTH = (20, 60)
 VALUE_WIDTH = 14
 FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+CHART_WIDTH = 80  # characters: a chart sheet is at least this wide, the chart as wide as the sheet
+CHART_HEIGHT = 340  # pixels
+ROW_PX = 20  # a default row (15 points)
+CHART_TYPES = {BAR: {"type": "bar"}, PIE: {"type": "pie"}, COLUMN_CLUSTERED: {"type": "column", "subtype": "clustered"}}
+SERIES_COLORS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47", "#264478", "#9E480E")
 
 
 def cells_hold_yen(doc: Document) -> bool:
@@ -81,6 +102,8 @@ def write_book_xlsx(doc: Document, path: Path) -> None:
             ws = wb.add_worksheet(part.key)
             if isinstance(part, Table):
                 _table_sheet(ws, fmt, doc, part)
+            elif isinstance(part, Chart):
+                _chart_sheet(wb, ws, fmt, doc, part)
             else:
                 _text_sheet(ws, fmt, doc, part)
         _toc_sheet(toc, fmt, doc)
@@ -303,12 +326,12 @@ def _set_widths(ws, tables: list[Table], min_label: int = LABEL_WIDTH[0]) -> flo
     return label + sum(widths)
 
 
-def _heading_lines(ws, fmt, doc: Document, title: str, subtitle: str, last_col: int) -> None:
+def _heading_lines(ws, fmt, doc: Document, title: str, subtitle: str, last_col: int, unit: str = "") -> None:
     _span(ws, 0, 0, last_col, title, fmt.get("title"))
     ws.set_row(0, 22)
     sub = "　".join(s for s in (doc.lg_name, doc.scope, subtitle) if s)
     _span(ws, 1, 0, last_col, sub, fmt.get("sub"))
-    _span(ws, 2, 0, last_col, f"（単位：{doc.unit}）", fmt.get("unit"))
+    _span(ws, 2, 0, last_col, f"（単位：{unit or doc.unit}）", fmt.get("unit"))
 
 
 def _table_sheet(ws, fmt, doc: Document, table: Table) -> None:
@@ -325,6 +348,68 @@ def _table_sheet(ws, fmt, doc: Document, table: Table) -> None:
         _note_row(ws, fmt, row, last_col, note, width)
         row += 1
     _note_row(ws, fmt, row, last_col, amount_note(doc), width)
+
+
+def _chart_sheet(wb, ws, fmt, doc: Document, chart: Chart) -> None:
+    """The chart's figures as a table (header on row 4, as on every table sheet), its notes,
+    then the chart below, as wide as the sheet (a column of w characters is 7w + 5 pixels
+    in Excel's default font), reading the category and value cells."""
+    table = chart.data_table()
+    width = _set_widths(ws, [table], min_label=24)
+    last_col = len(table.columns)
+    while width < CHART_WIDTH:  # blank columns so the chart (and the title over it) has room
+        last_col += 1
+        ws.set_column(last_col, last_col, VALUE_WIDTH)
+        width += VALUE_WIDTH
+    _print_setup(ws, chart.landscape)
+    yen = chart.value_kind == YEN
+    _heading_lines(ws, fmt, doc, chart.title, chart.subtitle, last_col, "" if yen else "％")
+    header = TITLE_ROWS
+    end = _write_table(ws, fmt, doc, table, header)
+    row = end + 1
+    for note in (*chart.notes, amount_note(doc)) if yen else chart.notes:
+        _note_row(ws, fmt, row, last_col, note, width)
+        row += 1
+    first, last = header + 1, header + len(chart.categories)
+    num_format = _num_format(doc, chart.value_kind)
+    font = {"name": FONT, "size": 9}
+    xl = wb.add_chart(CHART_TYPES[chart.kind])
+    for c in range(1, len(chart.series) + 1):
+        series = {
+            "name": [ws.name, header, c],
+            "categories": [ws.name, first, 0, last, 0],
+            "values": [ws.name, first, c, last, c],
+            "data_labels": {"value": True, "num_format": num_format, "font": font},
+        }
+        if chart.kind == PIE:
+            # shares on the slices, names in the legend (as the PDF does)
+            series["data_labels"] = {"percentage": True, "leader_lines": True, "position": "best_fit", "font": font}
+            series["points"] = [{"fill": {"color": SERIES_COLORS[i % len(SERIES_COLORS)]}}
+                                for i in range(len(chart.categories))]
+        else:
+            series["fill"] = {"color": SERIES_COLORS[(c - 1) % len(SERIES_COLORS)]}
+            series["gap"] = 60
+        xl.add_series(series)
+    xl.set_title({"name": chart.title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    if chart.kind == PIE:
+        xl.set_legend({"position": "right", "font": font})
+    else:
+        # XlsxWriter's x axis is the horizontal one: the value axis of a bar chart
+        value_axis = {"num_format": num_format, "num_font": font, "major_gridlines": {"visible": True},
+                      **({"name": f"（{doc.unit}）", "name_font": font} if yen else {})}
+        category_axis = {"num_font": font}
+        if chart.kind == BAR:
+            # the first category at the top, as in the table, and the value axis still at the bottom
+            category_axis.update(reverse=True, crossing="max")
+            xl.set_x_axis(value_axis)
+            xl.set_y_axis(category_axis)
+        else:
+            xl.set_x_axis(category_axis)
+            xl.set_y_axis(value_axis)
+        xl.set_legend({"none": True} if len(chart.series) == 1 else {"position": "bottom", "font": font})
+    xl.set_size({"width": int(width * 7 + 5 * (last_col + 1)), "height": CHART_HEIGHT})
+    ws.insert_chart(row + 1, 0, xl, {"object_position": 1})
+    ws.print_area(0, 0, row + 1 + -(-CHART_HEIGHT // ROW_PX), last_col)
 
 
 def _text_sheet(ws, fmt, doc: Document, section: TextSection) -> None:

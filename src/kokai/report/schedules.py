@@ -63,7 +63,7 @@ REFUNDS = "還付金・返還金（歳出）"
 
 
 def schedule_tables(*, lg: LocalGovernment, fiscal_year: int, settings: ScheduleSettings | None = None,
-                    statements: Statements | None = None) -> list[Table]:
+                    statements: Statements | None = None, figures=None) -> list[Table]:
     """This module's 附属明細書 in print order: 有形固定資産の明細, 有形固定資産の行政目的別明細,
     補助金等の明細, 財源の明細, 財源情報の明細, 資金の明細. ``statements`` (the year's, 一般会計等)
     may be given when the caller has built them already."""
@@ -73,7 +73,7 @@ def schedule_tables(*, lg: LocalGovernment, fiscal_year: int, settings: Schedule
         settings = schedule_settings(lg)
     st = statements or statements_for(lg=lg, fiscal_year=fiscal_year)[0]
     grants, revenues = record_flows(lg=lg, fiscal_year=fiscal_year, settings=settings)
-    figures = schedule_figures(lg=lg, fiscal_year=fiscal_year)  # one pass over the register for both
+    figures = figures or schedule_figures(lg=lg, fiscal_year=fiscal_year)  # one pass over the register for both
     return [
         tangible_table(tangible_schedule(lg=lg, fiscal_year=fiscal_year, figures=figures), fiscal_year=fiscal_year),
         purpose_table(purpose_schedule(lg=lg, fiscal_year=fiscal_year, figures=figures), purposes=PURPOSES,
