@@ -149,8 +149,10 @@ def test_the_register_exports(year_end, tmp_path):
     road = next(r for r in rows if r["資産番号"] == "B001")
     assert (road["資産区分"], road["種目"], road["取得価額等"], road["減価償却累計額"], road["帳簿価額"]) == (
         "インフラ資産", "工作物", "100000000", "99999999", "1")
+    # 用途 and 財産区分 hold only what the register records (追加項目); 行政目的 and 売却可能 have their own columns
     assert (road["所属名"], road["用途"], road["数量"], road["財産区分"], road["取得年月日"]) == (
-        "建設課", "生活インフラ・国土保全", "1200", "行政財産", "2015-04-01")
+        "建設課", "", "1200", "", "2015-04-01")
+    assert (road["行政目的"], road["売却可能"], road["所有区分"]) == ("生活インフラ・国土保全", "", "所有")
 
 
 def test_an_assets_history(year_end):

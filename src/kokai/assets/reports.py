@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -46,7 +47,7 @@ from django.db.models import Case, Count, Q, Sum, Value, When
 from kokai.core.assets import NON_DEPRECIABLE_KINDS
 from kokai.ledger.models import LocalGovernment
 
-from .changes import account_of, account_periods
+from .changes import ACCOUNT_LOG, VALUATION_LOG, account_of, account_periods
 from .models import Asset, AssetChange
 
 PURPOSES = ("生活インフラ・国土保全", "教育", "福祉", "環境衛生", "産業振興", "消防", "総務")
@@ -58,9 +59,13 @@ SCHEDULE_COLUMNS = (
     ("A", "前年度末残高"), ("B", "本年度増加額"), ("C", "本年度減少額"), ("D", "本年度末残高"),
     ("E", "本年度末減価償却累計額"), ("F", "本年度償却額"), ("G", "差引本年度末残高"),
 )
+# The open-data layout: the columns cities publish first, then the register's other attributes;
+# after them one column per 追加項目 key (:func:`open_data_header`).
 OPEN_DATA_COLUMNS = ("資産番号", "枝番", "資産区分", "種目", "所属名", "資産名称", "用途", "所在地", "取得年月日",
                      "供用開始年月日", "取得価額等", "耐用年数", "減価償却累計額", "帳簿価額", "数量", "単位", "財産区分",
-                     "所有区分")
+                     "所有区分", "所有者", "行政目的", "売却可能", "美術品", "評価方法", "財源", "耐用年数の種類")
+OPEN_DATA_CARRIED = ("用途", "財産区分")  # columns with no field of their own: they hold the 追加項目 of that name
+OPEN_DATA_SKIPPED = (ACCOUNT_LOG, VALUATION_LOG)  # the register's logs of its own 異動, not attributes
 CLASS_LABELS = dict(Asset.CLASSES)
 REASON_LABELS = dict(AssetChange.REASONS)
 
@@ -233,33 +238,78 @@ def export_register(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int
     return r - 1
 
 
-def open_data_rows(*, lg: LocalGovernment, fiscal_year: int):
-    """The register in the open-data layout (:data:`OPEN_DATA_COLUMNS`), as tuples."""
-    ownership = dict(Asset.OWNERSHIP)
+def open_data_extra_keys(*, lg: LocalGovernment) -> tuple[str, ...]:
+    """Every 追加項目 key in the register, sorted (one set-based DISTINCT over the JSON keys), but
+    :data:`OPEN_DATA_CARRIED` (written in their own columns) and :data:`OPEN_DATA_SKIPPED`."""
+    table = Asset._meta.db_table
+    if connection.vendor == "postgresql":  # JSONField is jsonb there; anything but an object counts as {}
+        sql = (f"SELECT DISTINCT k FROM {table}, jsonb_object_keys(CASE WHEN jsonb_typeof(extra) = 'object' "
+               f"THEN extra ELSE '{{}}'::jsonb END) AS k WHERE lg_id = %s")
+    else:
+        sql = (f"SELECT DISTINCT j.key FROM {table} AS a, json_each(CASE WHEN json_type(a.extra) = 'object' "
+               f"THEN a.extra ELSE '{{}}' END) AS j WHERE a.lg_id = %s")
+    with connection.cursor() as cur:
+        cur.execute(sql, [lg.id])
+        keys = {k for (k,) in cur.fetchall()}
+    return tuple(sorted(k for k in keys if k.strip() and k not in OPEN_DATA_CARRIED and k not in OPEN_DATA_SKIPPED))
+
+
+def open_data_header(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """:data:`OPEN_DATA_COLUMNS` and a column per 追加項目 key, headed by the key; a key that is
+    already a column's name (a 種目 kept as 追加項目 …) is headed 「種目（追加項目）」, so no header repeats."""
+    header = list(OPEN_DATA_COLUMNS)
+    for key in keys:
+        name = key
+        while name in header:
+            name += "（追加項目）"
+        header.append(name)
+    return tuple(header)
+
+
+def _text(value) -> str:
+    """A 追加項目 value as a cell: text as it is, anything else (a number, a list) as JSON."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def open_data_rows(*, lg: LocalGovernment, fiscal_year: int, keys: tuple[str, ...] | None = None):
+    """The register in the open-data layout (:func:`open_data_header` of ``keys``, by default
+    :func:`open_data_extra_keys`), as tuples."""
+    keys = open_data_extra_keys(lg=lg) if keys is None else keys
+    ownership, valuation = dict(Asset.OWNERSHIP), dict(Asset.VALUATION)
     for a, s in _assets(lg, fiscal_year):
         cost, acc = _end(s)
         extra = a["extra"] or {}
         q = a["quantity"]
         yield (
             a["asset_no"], a["branch_no"], CLASS_LABELS[a["asset_class"]], a["kind"], a["dept"], a["name"],
-            extra.get("用途") or a["purpose"], a["location"], a["acquired_on"] or "", a["in_service"] or "", cost,
+            _text(extra.get("用途")), a["location"], a["acquired_on"] or "", a["in_service"] or "", cost,
             a["useful_life"] or "", acc, cost - acc, "" if q is None else f"{q:f}".rstrip("0").rstrip("."), a["unit"],
-            extra.get("財産区分") or ("普通財産" if a["saleable"] else "行政財産"),
-            ownership.get(a["ownership"], a["ownership"]),
+            _text(extra.get("財産区分")), ownership.get(a["ownership"], a["ownership"]),
+            a["legal_owner"], a["purpose"], "○" if a["saleable"] else "", "○" if a["is_art"] else "",
+            valuation.get(a["valuation"], a["valuation"]), a["funding"], a["life_category"],
+            *(_text(extra.get(k)) for k in keys),
         )
 
 
 def export_open_data(*, lg: LocalGovernment, fiscal_year: int, path: Path) -> int:
-    """The register as open-data CSV (UTF-8 with BOM, CRLF), in the column layout cities publish
-    (資産区分, 所属名, 資産名称, 用途, 所在地, 取得年月日, 取得価額等, 耐用年数, 減価償却累計額, 数量, 財産区分,
-    with the asset number, 種目, 帳簿価額 and 単位). 用途 is the 追加項目 「用途」 if given, else
-    the 行政目的; 財産区分 the 追加項目 「財産区分」 if given, else 普通財産 for assets flagged 売却可能
-    and 行政財産 otherwise. Returns the rows written."""
+    """The register as open-data CSV (UTF-8 with BOM, CRLF): first the column layout cities
+    publish (資産区分, 所属名, 資産名称, 用途, 所在地, 取得年月日, 取得価額等, 耐用年数, 減価償却累計額, 数量,
+    財産区分, with the asset number, 種目, 帳簿価額, 単位 and 所有区分), then every other attribute
+    of the register (所有者, 行政目的, 売却可能, 美術品, 評価方法, 財源, 耐用年数の種類), then one
+    column per 追加項目 key (sorted), so the profile ``kokai-opendata`` reads it back whole.
+
+    用途 and 財産区分 have no field of their own: they hold the 追加項目 「用途」 and 「財産区分」
+    (blank if the asset has none); the 行政目的 and the 売却可能 flag have their own columns.
+    The logs of the register's own 異動 (勘定科目の履歴, 評価方法の履歴) are not written: the
+    export is the register at the year end. Returns the rows written."""
+    keys = open_data_extra_keys(lg=lg)
     n = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
-        w.writerow(OPEN_DATA_COLUMNS)
-        for row in open_data_rows(lg=lg, fiscal_year=fiscal_year):
+        w.writerow(open_data_header(keys))
+        for row in open_data_rows(lg=lg, fiscal_year=fiscal_year, keys=keys):
             w.writerow(row)
             n += 1
     return n
