@@ -236,7 +236,7 @@ class SettlementTotals:
 
     revenue: int
     expenditure: int
-    carried_forward: int
+    carried_forward: int = 0
 
 
 def settlement_checks(current: Statements, settlement: SettlementTotals | None, *,

@@ -56,6 +56,7 @@ from importlib import resources
 
 from kokai.report.document import COUNT, YEN, Paragraph, Row, Table, TextSection
 
+from .checks_more import SettlementTotals
 from .closing.base import SettingSpec
 from .issues import Issue
 from .parse import wareki_date, wareki_year
@@ -277,13 +278,9 @@ def render_notes(
 # --- the figures -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Settled:
-    """The year's 決算額 totals of the funds in scope: 歳入, 歳出, and the 繰越金 within 歳入."""
-
-    revenue: int
-    expenditure: int
-    carried_forward: int = 0
+# The year's 決算額 totals of the funds in scope (歳入, 歳出, the 繰越金 within 歳入): the
+# same value C18 compares (kokai.core.checks_more).
+Settled = SettlementTotals
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,26 +6,18 @@ that prints negatives with △ as the 様式 does; the rounding rule is stated o
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
 
 from kokai.core.chart import FORM_NUMBERS, STATEMENT_NAMES
 from kokai.core.checks import Check
-from kokai.core.parse import wareki_date, wareki_year
+from kokai.core.parse import wareki_year
 from kokai.core.statements import NW_COLUMNS, Statements
 from kokai.core.units import rounding_note, to_unit
 
-# Section headings printed before the first line of each section (not lines themselves).
-HEADINGS = {
-    "BS": {"固定資産": "【資産の部】", "固定負債": "【負債の部】", "固定資産等形成分": "【純資産の部】"},
-    "CF": {
-        "業務活動収支/業務支出": "【業務活動収支】",
-        "投資活動収支/投資活動支出": "【投資活動収支】",
-        "財務活動収支/財務活動支出": "【財務活動収支】",
-    },
-}
+from .statement_tables import HEADINGS, period
+
 NUMBER_FORMAT = '#,##0;"△"#,##0;0'
 
 
@@ -61,13 +53,6 @@ def _formats(wb) -> dict:
     return f
 
 
-def _period(st: Statements, stmt: str) -> str:
-    end = dt.date(st.fiscal_year + 1, 3, 31)
-    if stmt == "BS":
-        return f"（{wareki_date(end)}現在）"
-    return f"自 {wareki_date(dt.date(st.fiscal_year, 4, 1))}　至 {wareki_date(end)}"
-
-
 def _statement_sheet(wb, fmt, st: Statements, stmt: str, *, lg_name: str, unit: str, rounding: str) -> None:
     ws = wb.add_worksheet(f"{FORM_NUMBERS[stmt]} {STATEMENT_NAMES[stmt]}")
     nw = stmt == "NW"
@@ -78,7 +63,7 @@ def _statement_sheet(wb, fmt, st: Statements, stmt: str, *, lg_name: str, unit: 
     ws.fit_to_pages(1, 0)
     ws.hide_gridlines(2)
     ws.merge_range(0, 0, 0, last_col, f"{STATEMENT_NAMES[stmt]}（{st.scope}）", fmt["title"])
-    ws.merge_range(1, 0, 1, last_col, f"{lg_name}　{_period(st, stmt)}", fmt["sub"])
+    ws.merge_range(1, 0, 1, last_col, f"{lg_name}　{period(st.fiscal_year, stmt)}", fmt["sub"])
     ws.merge_range(2, 0, 2, last_col, f"（単位：{unit}）", fmt["unit"])
     ws.write(3, 0, "科目", fmt["head"])
     if nw:
